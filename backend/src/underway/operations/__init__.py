@@ -1,0 +1,1 @@
+"""Operations: a submitted run of a workflow, its lifecycle and the service that drives it."""

@@ -1,0 +1,54 @@
+"""The operation lifecycle. Every status change in the code base is checked here and nowhere else."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OperationStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    CANCELLING = "cancelling"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    TIMED_OUT = "timed_out"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_terminal
+
+
+TERMINAL_STATUSES = frozenset(
+    {
+        OperationStatus.COMPLETED,
+        OperationStatus.FAILED,
+        OperationStatus.CANCELLED,
+        OperationStatus.TIMED_OUT,
+    }
+)
+
+_S = OperationStatus
+# running -> queued exists only for crash recovery of workflows declared safe to retry.
+LEGAL_TRANSITIONS: dict[OperationStatus, frozenset[OperationStatus]] = {
+    _S.QUEUED: frozenset({_S.RUNNING, _S.CANCELLED}),
+    _S.RUNNING: frozenset({_S.CANCELLING, _S.COMPLETED, _S.FAILED, _S.TIMED_OUT, _S.QUEUED}),
+    _S.CANCELLING: frozenset({_S.CANCELLED, _S.COMPLETED, _S.FAILED, _S.TIMED_OUT}),
+    _S.COMPLETED: frozenset(),
+    _S.FAILED: frozenset(),
+    _S.CANCELLED: frozenset(),
+    _S.TIMED_OUT: frozenset(),
+}
+
+
+def sources_of(target: OperationStatus) -> frozenset[OperationStatus]:
+    """The statuses from which ``target`` may be reached (used for compare-and-set updates)."""
+    return frozenset(s for s, targets in LEGAL_TRANSITIONS.items() if target in targets)
+
+
+def is_legal(source: OperationStatus, target: OperationStatus) -> bool:
+    return target in LEGAL_TRANSITIONS[source]

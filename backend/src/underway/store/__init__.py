@@ -1,0 +1,1 @@
+"""Durable storage of operations and their event logs (SQLModel on SQLite or PostgreSQL)."""

@@ -1,0 +1,70 @@
+"""Database engines: one async engine for the service, a sync URL for Alembic."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _normalise(url: str, *, use_async: bool) -> URL:
+    """Accept plain ``sqlite:///`` and ``postgresql://`` URLs and pick our drivers for them."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite" if use_async else "sqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    async_url = _normalise(url, use_async=True)
+    if async_url.get_backend_name() == "sqlite":
+        if async_url.database:
+            Path(async_url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(async_url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers run beside the single writer; the busy timeout makes writers queue, not fail.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", _normalise(url, use_async=False).render_as_string(hide_password=False))
+    return cfg
+
+
+def upgrade_sync(url: str) -> None:
+    sync_url = _normalise(url, use_async=False)
+    if sync_url.get_backend_name() == "sqlite" and sync_url.database:
+        Path(sync_url.database).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), "head")
+
+
+async def upgrade(url: str) -> None:
+    """Bring the schema to the newest revision (idempotent; runs at every start)."""
+    await asyncio.to_thread(upgrade_sync, url)

@@ -1,0 +1,69 @@
+"""Database tables. The schema is owned by Alembic (``store/migrations``); keep both in step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index))
+
+
+class OperationRow(SQLModel, table=True):
+    __tablename__ = "operations"
+    __table_args__ = (
+        UniqueConstraint("owner", "idempotency_key", name="uq_operations_owner_idempotency_key"),
+        Index("ix_operations_queue", "status", "priority_rank", "enqueued_at", "id"),
+        Index("ix_operations_owner_created", "owner", "created_at", "id"),
+        Index("ix_operations_created", "created_at", "id"),
+        Index("ix_operations_workflow_finished", "workflow", "status", "finished_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    workflow: str = Field(max_length=200)
+    owner: str = Field(max_length=200)
+    status: str = Field(max_length=20)
+    priority: str = Field(max_length=10)
+    priority_rank: int
+    params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    user_metadata: dict[str, Any] = Field(sa_column=Column("metadata", JSON, nullable=False))
+    timeout_s: float
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    request_hash: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    enqueued_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    started_at: datetime | None = _ts()
+    finished_at: datetime | None = _ts()
+    result: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    error: str | None = None
+    artifacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    percent: float = 0.0
+    stage: str | None = Field(default=None, max_length=100)
+    stage_index: int | None = None
+    total_stages: int = 0
+    message: str | None = None
+    eta_s: float | None = None
+    last_seq: int = 0
+    attempt: int = 1
+    stage_durations: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "operation_events"
+
+    operation_id: str = Field(primary_key=True, foreign_key="operations.id", max_length=36)
+    seq: int = Field(primary_key=True)
+    type: str = Field(max_length=10)
+    status: str = Field(max_length=20)
+    stage: str | None = Field(default=None, max_length=100)
+    stage_index: int | None = None
+    total_stages: int = 0
+    percent: float = 0.0
+    message: str | None = None
+    eta_s: float | None = None
+    level: str | None = Field(default=None, max_length=10)
+    ts: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
