@@ -37,6 +37,7 @@ def create_engine(url: str) -> AsyncEngine:
             Path(async_url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(async_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
@@ -49,6 +50,26 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    # Take over BEGIN from the driver so write transactions can ask for BEGIN IMMEDIATE (below).
+    dbapi_conn.isolation_level = None
+
+
+WRITE_OPTION = "underway_write"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY if another
+    # writer committed in between (the busy timeout does not apply to that case). Write transactions
+    # therefore take the write lock up front; reads stay deferred and never block under WAL.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def writer_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool, marked so its transactions start as writers."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def alembic_config(url: str) -> Config:

@@ -1,0 +1,171 @@
+"""Runs one operation from ``running`` to exactly one terminal status.
+
+Stopping is cooperative first: cancel and timeout set the context's stop flag, which the workflow
+sees at its next checkpoint. A workflow that does not stop within ``cancel_grace_s`` has its task
+cancelled by force. Whatever happens, the outcome is written once, through a compare-and-set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from underway.operations.errors import UnderwayError, WorkflowFailure
+from underway.operations.lifecycle import Lifecycle
+from underway.operations.models import Artifact
+from underway.operations.status import OperationStatus
+from underway.progress.emitter import ProgressEmitter
+from underway.progress.events import EventSink
+from underway.progress.tracker import ProgressTracker
+from underway.store.operations_repo import OperationRepository
+from underway.store.tables import OperationRow
+from underway.workflows.context import OperationCancelled, WorkflowContext
+from underway.workflows.registry import WorkflowRegistry
+
+log = logging.getLogger(__name__)
+
+StopReason = Literal["cancel", "timeout"]
+# After a forced cancel, how long to wait for the task to unwind before settling anyway.
+_UNWIND_S = 5.0
+
+
+@dataclass
+class RunHandle:
+    """The dispatcher's grip on one running operation."""
+
+    operation_id: str
+    owner: str
+    stop_reason: StopReason | None = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    ctx: WorkflowContext | None = None
+
+    def request_stop(self, reason: StopReason) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        self.stop.set()
+        if self.ctx is not None:
+            self.ctx.request_stop()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: OperationStatus
+    message: str
+    result: Any = None
+    error: str | None = None
+
+
+class OperationRunner:
+    def __init__(
+        self,
+        registry: WorkflowRegistry,
+        repo: OperationRepository,
+        lifecycle: Lifecycle,
+        sink: EventSink,
+        artifacts_dir: Path,
+        progress_interval_s: float,
+        cancel_grace_s: float,
+    ) -> None:
+        self._registry = registry
+        self._repo = repo
+        self._lifecycle = lifecycle
+        self._sink = sink
+        self._artifacts_dir = artifacts_dir
+        self._interval = progress_interval_s
+        self._grace = cancel_grace_s
+
+    async def run(self, row: OperationRow, handle: RunHandle) -> OperationStatus | None:
+        """Run and settle the operation; returns its terminal status (None if another writer settled it)."""
+        emitter: ProgressEmitter | None = None
+        tracker: ProgressTracker | None = None
+        try:
+            wf = self._registry.get(row.workflow)
+            params = wf.validate_params(row.params)
+            tracker = ProgressTracker(wf.stages, await self._repo.stage_history(wf.name))
+            emitter = ProgressEmitter(row.id, tracker, self._sink, self._interval, asyncio.get_running_loop())
+            ctx = WorkflowContext(row.id, row.owner, emitter, self._artifacts_dir / row.id, self._recorder(row.id))
+            handle.ctx = ctx
+            if handle.stop_reason is not None:
+                ctx.request_stop()
+            work = asyncio.create_task(wf.fn(ctx, params), name=f"workflow:{row.workflow}:{row.id}")
+            outcome = await self._supervise(work, handle, row.timeout_s)
+        except UnderwayError as exc:  # unknown workflow or params no longer valid (code changed)
+            outcome = Outcome(OperationStatus.FAILED, str(exc), error=str(exc))
+        if emitter is not None:
+            if outcome.status is OperationStatus.CANCELLED and handle.stop_reason == "cancel":
+                emitter.status = OperationStatus.CANCELLING
+            emitter.flush()
+            emitter.close()
+        return await self._settle(row, outcome, tracker)
+
+    def _recorder(self, operation_id: str) -> Any:
+        async def record(artifact: Artifact) -> None:
+            await self._lifecycle.record_artifact(operation_id, artifact.model_dump(mode="json"))
+
+        return record
+
+    async def _supervise(self, work: asyncio.Task[Any], handle: RunHandle, timeout_s: float) -> Outcome:
+        stop_wait = asyncio.create_task(handle.stop.wait())
+        try:
+            done, _ = await asyncio.wait({work, stop_wait}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+            if work not in done:
+                if not handle.stop.is_set():
+                    handle.request_stop("timeout")
+                done, _ = await asyncio.wait({work}, timeout=self._grace)
+                if work not in done:
+                    work.cancel()
+                    await asyncio.wait({work}, timeout=_UNWIND_S)
+                    return self._stopped(handle, timeout_s, forced=True)
+        except asyncio.CancelledError:
+            # The runtime is shutting down: stop the workflow and let the dispatcher apply the restart policy.
+            work.cancel()
+            await asyncio.wait({work}, timeout=_UNWIND_S)
+            raise
+        finally:
+            stop_wait.cancel()
+        return self._outcome_of(work, handle, timeout_s)
+
+    def _outcome_of(self, work: asyncio.Task[Any], handle: RunHandle, timeout_s: float) -> Outcome:
+        if work.cancelled():
+            return self._stopped(handle, timeout_s, forced=False)
+        exc = work.exception()
+        if exc is None:
+            result = work.result()
+            try:
+                json.dumps(result)
+            except (TypeError, ValueError) as err:
+                msg = f"The workflow returned a result that is not JSON-serialisable: {err}"
+                return Outcome(OperationStatus.FAILED, msg, error=msg)
+            # A result wins a race with cancel or timeout: the work is done and worth keeping.
+            return Outcome(OperationStatus.COMPLETED, "Completed", result=result)
+        if isinstance(exc, OperationCancelled | asyncio.CancelledError) and handle.stop_reason is not None:
+            return self._stopped(handle, timeout_s, forced=False)
+        if isinstance(exc, WorkflowFailure):
+            return Outcome(OperationStatus.FAILED, str(exc), error=str(exc))
+        log.error("operation %s failed", handle.operation_id, exc_info=exc)
+        msg = f"{type(exc).__name__}: {exc}"
+        return Outcome(OperationStatus.FAILED, msg, error=msg)
+
+    def _stopped(self, handle: RunHandle, timeout_s: float, *, forced: bool) -> Outcome:
+        how = " (stopped by force after the grace period)" if forced else ""
+        if handle.stop_reason == "timeout":
+            msg = f"Timed out after {timeout_s:g} s{how}"
+            return Outcome(OperationStatus.TIMED_OUT, msg, error=msg)
+        return Outcome(OperationStatus.CANCELLED, f"Cancelled{how}")
+
+    async def _settle(self, row: OperationRow, outcome: Outcome, tracker: ProgressTracker | None) -> OperationStatus | None:
+        fields: dict[str, Any] = {"finished_at": datetime.now(UTC), "error": outcome.error}
+        percent = None
+        if outcome.status is OperationStatus.COMPLETED:
+            fields["result"] = outcome.result
+            percent = 100.0
+            if tracker is not None:
+                tracker.finish_stage()
+                fields["stage_durations"] = tracker.stage_durations
+        settled = await self._lifecycle.move(row.id, outcome.status, message=outcome.message, percent=percent, fields=fields)
+        return outcome.status if settled is not None else None

@@ -1,0 +1,93 @@
+"""In-process publish/subscribe of persisted events.
+
+Publishing never blocks: each subscriber has a bounded queue, and a subscriber that falls behind is
+marked *lagged* instead of slowing the publisher. A lagged per-operation subscriber catches up from the
+persisted log (every published event is already stored), so it loses nothing; the all-operations feed
+(for dashboards) simply skips what it missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from underway.operations.models import OperationEvent
+
+_ALL = "*"
+
+
+class Lagged(Exception):  # noqa: N818 - a condition the reader recovers from
+    """The subscriber missed events; read the persisted log from the last seen ``seq``."""
+
+
+class Subscription:
+    def __init__(self, broker: EventBroker, key: str, maxsize: int) -> None:
+        self._broker = broker
+        self._key = key
+        self._queue: asyncio.Queue[OperationEvent] = asyncio.Queue(maxsize)
+        self.lagged = False
+
+    def _offer(self, event: OperationEvent) -> None:
+        if self.lagged:
+            return
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.lagged = True
+
+    async def get(self) -> OperationEvent:
+        """The next live event; raises :class:`Lagged` once events were dropped for this subscriber."""
+        if self.lagged and self._queue.empty():
+            self.lagged = False
+            raise Lagged
+        return await self._queue.get()
+
+    def get_nowait(self) -> OperationEvent | None:
+        try:
+            return self._queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return None
+
+    def close(self) -> None:
+        self._broker._remove(self._key, self)
+
+    def __enter__(self) -> Subscription:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class EventBroker:
+    def __init__(self, queue_size: int = 1024) -> None:
+        self._subs: dict[str, set[Subscription]] = {}
+        self._queue_size = queue_size
+
+    def subscribe(self, operation_id: str) -> Subscription:
+        return self._add(operation_id)
+
+    def subscribe_all(self) -> Subscription:
+        return self._add(_ALL)
+
+    def publish(self, events: Iterable[OperationEvent]) -> None:
+        for event in events:
+            for sub in self._subs.get(event.operation_id, ()):
+                sub._offer(event)
+            for sub in self._subs.get(_ALL, ()):
+                sub._offer(event)
+
+    @property
+    def subscriber_count(self) -> int:
+        return sum(len(s) for s in self._subs.values())
+
+    def _add(self, key: str) -> Subscription:
+        sub = Subscription(self, key, self._queue_size)
+        self._subs.setdefault(key, set()).add(sub)
+        return sub
+
+    def _remove(self, key: str, sub: Subscription) -> None:
+        subs = self._subs.get(key)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subs[key]

@@ -1,0 +1,92 @@
+"""The embedded runtime: store, event writer, broker, dispatcher and service wired together.
+
+``async with Runtime.open(settings) as rt`` migrates the database, settles what a previous process
+left running, starts the workers, and on exit stops them and settles what they were running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from underway.operations.lifecycle import Lifecycle
+from underway.operations.observers import OperationObserver
+from underway.operations.recovery import InterruptionPolicy, recover
+from underway.operations.runner import OperationRunner
+from underway.operations.service import OperationService
+from underway.progress.broker import EventBroker
+from underway.progress.writer import EventWriter
+from underway.queue.dispatcher import LocalDispatcher
+from underway.settings import Settings
+from underway.store.engine import create_engine, upgrade
+from underway.store.operations_repo import OperationRepository
+from underway.workflows.registry import WorkflowRegistry, default_registry, load_workflow_modules
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    registry: WorkflowRegistry
+    broker: EventBroker
+    lifecycle: Lifecycle
+    dispatcher: LocalDispatcher
+    service: OperationService
+    repo: OperationRepository
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        registry: WorkflowRegistry | None = None,
+        observers: Sequence[OperationObserver] = (),
+        start_workers: bool = True,
+    ) -> AsyncIterator[Runtime]:
+        registry = registry or default_registry
+        load_workflow_modules(settings.workflow_modules)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        url = settings.resolved_database_url
+        await upgrade(url)
+        engine = create_engine(url)
+        repo = OperationRepository(engine)
+        broker = EventBroker()
+        writer = EventWriter(repo, broker)
+        lifecycle = Lifecycle(repo, writer, observers)
+        runner = OperationRunner(
+            registry,
+            repo,
+            lifecycle,
+            writer,
+            settings.artifacts_dir,
+            settings.progress_interval_s,
+            settings.cancel_grace_s,
+        )
+        policy = InterruptionPolicy(lifecycle, registry)
+        dispatcher = LocalDispatcher(
+            repo, lifecycle, runner, settings.workers, settings.max_running_per_user, policy
+        )
+        service = OperationService(settings, registry, repo, broker, lifecycle, dispatcher)
+        writer.start()
+        try:
+            if start_workers:
+                await recover(repo, policy)
+                await dispatcher.start()
+            yield cls(settings, engine, registry, broker, lifecycle, dispatcher, service, repo)
+        finally:
+            await dispatcher.stop()
+            await writer.stop()
+            await engine.dispose()
+
+    async def ready(self) -> dict[str, bool]:
+        """Readiness checks: the database answers and the dispatcher loop is alive."""
+        try:
+            await self.repo.ping()
+            database = True
+        except Exception:
+            database = False
+        return {"database": database, "dispatcher": self.dispatcher.is_running}
