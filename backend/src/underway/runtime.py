@@ -6,6 +6,7 @@ left running, starts the workers, and on exit stops them and settles what they w
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,7 +24,10 @@ from underway.queue.dispatcher import LocalDispatcher
 from underway.settings import Settings
 from underway.store.engine import create_engine, upgrade
 from underway.store.operations_repo import OperationRepository
+from underway.workflows.processes import shutdown_process_pool
 from underway.workflows.registry import WorkflowRegistry, default_registry, load_workflow_modules
+
+_GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Runtime:
         start_workers: bool = True,
     ) -> AsyncIterator[Runtime]:
         registry = registry or default_registry
+        # Workflow steps run in threads (ctx.run_sync); a shorter GIL switch interval keeps the event
+        # loop, and so every other operation's progress, responsive while such a thread computes.
+        sys.setswitchinterval(_GIL_SWITCH_INTERVAL_S)
         load_workflow_modules(settings.workflow_modules)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         url = settings.resolved_database_url
@@ -81,6 +88,7 @@ class Runtime:
             await dispatcher.stop()
             await writer.stop()
             await engine.dispose()
+            shutdown_process_pool()
 
     async def ready(self) -> dict[str, bool]:
         """Readiness checks: the database answers and the dispatcher loop is alive."""

@@ -2,33 +2,104 @@
 
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Lists read from the environment accept "a,b,c" as well as a JSON array.
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
     """Every knob of the service. The README's configuration table mirrors this class."""
 
-    model_config = SettingsConfigDict(env_prefix="UNDERWAY_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a rejected value may be a secret (a key, a database password).
+    model_config = SettingsConfigDict(
+        env_prefix="UNDERWAY_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     data_dir: Path = Field(Path(".underway"), description="Where the database, artifacts and secrets live.")
     database_url: str = Field("", description="SQLAlchemy URL; empty means a SQLite file in the data dir.")
     workers: int = Field(4, ge=1, le=256, description="Operations running at once in this process.")
-    queue_capacity: int = Field(1000, ge=1, description="Queued operations in total before submit is refused (503).")
+    queue_capacity: int = Field(
+        1000, ge=1, description="Queued operations in total before submit is refused (503)."
+    )
     max_queued_per_user: int = Field(100, ge=1, description="Queued operations per user before 429.")
     max_running_per_user: int = Field(2, ge=1, description="Running operations per user; the rest wait.")
     default_timeout_s: float = Field(3600, gt=0, description="Timeout when a submission names none.")
     max_timeout_s: float = Field(86400, gt=0, description="Largest timeout a submission may ask for.")
-    cancel_grace_s: float = Field(10, ge=0, description="How long a cancelled workflow may run before it is stopped by force.")
+    cancel_grace_s: float = Field(
+        10, ge=0, description="How long a cancelled workflow may run before it is stopped by force."
+    )
     progress_interval_s: float = Field(
-        0.1, ge=0, description="Progress events are persisted at most once per interval per operation."
+        0.1,
+        ge=0,
+        description="Progress events are persisted at most once per interval per operation.",
     )
     workflow_modules: list[str] = Field(
-        default_factory=list, description="Extra Python modules to import for their workflows (comma-separated)."
+        default_factory=list,
+        description="Extra Python modules to import for their workflows (comma-separated).",
     )
+
+    # --- API and security ---------------------------------------------------------------------
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Key signing access tokens (32+ characters). Unset: generated once into "
+        "<data_dir>/secret_key (mode 0600) and reused.",
+    )
+    token_ttl_s: int = Field(1800, ge=60, le=7 * 86400, description="Access token lifetime (s).")
+    jwt_issuer: str = Field("underway", min_length=1, description="`iss` claim of access tokens.")
+    jwt_audience: str = Field("underway-api", min_length=1, description="`aud` of access tokens.")
+    cors_origins: CommaList = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser; empty turns CORS off.",
+    )
+    allowed_ws_origins: CommaList = Field(
+        default_factory=list,
+        description="Extra origins allowed to open WebSocket streams (same-origin always is).",
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL for rate-limit counters shared by processes; unset: in memory."
+    )
+    rate_limit_submit: str = Field("30/minute", description="Submissions per user (`limits` form).")
+    rate_limit_read: str = Field("600/minute", description="Other authenticated calls per user.")
+    rate_limit_login: str = Field(
+        "10/minute", description="Login attempts per client IP and, separately, per username."
+    )
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body; 413 above.")
+    metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /api/v1/metrics.")
+
+    @field_validator("cors_origins", "allowed_ws_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("rate_limit_submit", "rate_limit_read", "rate_limit_login")
+    @classmethod
+    def _valid_rate_limit(cls, value: str) -> str:
+        # Fail at start-up on a typo rather than on the first request. One limit per setting keeps
+        # the RateLimit headers unambiguous (one policy per name).
+        if len(parse_many(value)) != 1:
+            raise ValueError(f"give exactly one rate limit such as '30/minute', not {value!r}")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # HS256 is only as strong as its key: a short one can be brute-forced offline from a token.
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("UNDERWAY_SECRET_KEY must be at least 32 characters")
+        return value
 
     @model_validator(mode="after")
     def _timeouts_consistent(self) -> Settings:

@@ -17,7 +17,10 @@ from underway.store.timeutil import as_utc
 
 class Lifecycle:
     def __init__(
-        self, repo: OperationRepository, writer: EventWriter, observers: Sequence[OperationObserver] = ()
+        self,
+        repo: OperationRepository,
+        writer: EventWriter,
+        observers: Sequence[OperationObserver] = (),
     ) -> None:
         self._repo = repo
         self._writer = writer

@@ -97,7 +97,9 @@ class Operation(BaseModel):
 
 class OperationPage(BaseModel):
     items: list[Operation]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null on the last.")
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` to get the next page; null on the last."
+    )
 
 
 class OperationFilter(BaseModel):
@@ -119,7 +121,9 @@ class Stats(BaseModel):
     completed_today: int = Field(description="Completed since midnight UTC.")
     finished_today: int = Field(description="Reached any terminal status since midnight UTC.")
     success_rate: float | None = Field(None, description="Completed / finished over the last 7 days, 0..1.")
-    avg_duration_s: float | None = Field(None, description="Mean run time of completed operations, last 7 days.")
+    avg_duration_s: float | None = Field(
+        None, description="Mean run time of completed operations, last 7 days."
+    )
 
 
 class UserUsage(BaseModel):

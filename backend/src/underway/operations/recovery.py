@@ -28,7 +28,9 @@ class InterruptionPolicy:
         now = datetime.now(UTC)
         if row.status == OperationStatus.CANCELLING.value:
             await self._lifecycle.move(
-                row.id, OperationStatus.CANCELLED, message="Cancelled (the service stopped while cancelling)",
+                row.id,
+                OperationStatus.CANCELLED,
+                message="Cancelled (the service stopped while cancelling)",
                 fields={"finished_at": now},
             )
             return
@@ -38,11 +40,20 @@ class InterruptionPolicy:
                 OperationStatus.QUEUED,
                 message="Re-queued after an interruption",
                 percent=0.0,
-                fields={"attempt": row.attempt + 1, "started_at": None, "stage": None, "stage_index": None, "eta_s": None},
+                fields={
+                    "attempt": row.attempt + 1,
+                    "started_at": None,
+                    "stage": None,
+                    "stage_index": None,
+                    "eta_s": None,
+                },
             )
             return
         await self._lifecycle.move(
-            row.id, OperationStatus.FAILED, message=INTERRUPTED, fields={"finished_at": now, "error": INTERRUPTED}
+            row.id,
+            OperationStatus.FAILED,
+            message=INTERRUPTED,
+            fields={"finished_at": now, "error": INTERRUPTED},
         )
 
 

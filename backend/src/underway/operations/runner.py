@@ -42,6 +42,7 @@ class RunHandle:
     owner: str
     stop_reason: StopReason | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    force: asyncio.Event = field(default_factory=asyncio.Event)
     ctx: WorkflowContext | None = None
 
     def request_stop(self, reason: StopReason) -> None:
@@ -50,6 +51,11 @@ class RunHandle:
         self.stop.set()
         if self.ctx is not None:
             self.ctx.request_stop()
+
+    def force_stop(self, reason: StopReason) -> None:
+        """Skip the grace period (a second Ctrl-C)."""
+        self.request_stop(reason)
+        self.force.set()
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,9 @@ class OperationRunner:
             params = wf.validate_params(row.params)
             tracker = ProgressTracker(wf.stages, await self._repo.stage_history(wf.name))
             emitter = ProgressEmitter(row.id, tracker, self._sink, self._interval, asyncio.get_running_loop())
-            ctx = WorkflowContext(row.id, row.owner, emitter, self._artifacts_dir / row.id, self._recorder(row.id))
+            ctx = WorkflowContext(
+                row.id, row.owner, emitter, self._artifacts_dir / row.id, self._recorder(row.id)
+            )
             handle.ctx = ctx
             if handle.stop_reason is not None:
                 ctx.request_stop()
@@ -112,11 +120,17 @@ class OperationRunner:
     async def _supervise(self, work: asyncio.Task[Any], handle: RunHandle, timeout_s: float) -> Outcome:
         stop_wait = asyncio.create_task(handle.stop.wait())
         try:
-            done, _ = await asyncio.wait({work, stop_wait}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {work, stop_wait}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
             if work not in done:
                 if not handle.stop.is_set():
                     handle.request_stop("timeout")
-                done, _ = await asyncio.wait({work}, timeout=self._grace)
+                force_wait = asyncio.create_task(handle.force.wait())
+                done, _ = await asyncio.wait(
+                    {work, force_wait}, timeout=self._grace, return_when=asyncio.FIRST_COMPLETED
+                )
+                force_wait.cancel()
                 if work not in done:
                     work.cancel()
                     await asyncio.wait({work}, timeout=_UNWIND_S)
@@ -158,7 +172,9 @@ class OperationRunner:
             return Outcome(OperationStatus.TIMED_OUT, msg, error=msg)
         return Outcome(OperationStatus.CANCELLED, f"Cancelled{how}")
 
-    async def _settle(self, row: OperationRow, outcome: Outcome, tracker: ProgressTracker | None) -> OperationStatus | None:
+    async def _settle(
+        self, row: OperationRow, outcome: Outcome, tracker: ProgressTracker | None
+    ) -> OperationStatus | None:
         fields: dict[str, Any] = {"finished_at": datetime.now(UTC), "error": outcome.error}
         percent = None
         if outcome.status is OperationStatus.COMPLETED:
@@ -167,5 +183,7 @@ class OperationRunner:
             if tracker is not None:
                 tracker.finish_stage()
                 fields["stage_durations"] = tracker.stage_durations
-        settled = await self._lifecycle.move(row.id, outcome.status, message=outcome.message, percent=percent, fields=fields)
+        settled = await self._lifecycle.move(
+            row.id, outcome.status, message=outcome.message, percent=percent, fields=fields
+        )
         return outcome.status if settled is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import hashlib
 import json
 import uuid
@@ -68,7 +69,7 @@ class OperationService:
 
     # -- workflows ---------------------------------------------------------------------------------
 
-    def workflows(self) -> list[WorkflowInfo]:
+    def workflows(self) -> builtins.list[WorkflowInfo]:
         return [w.info() for w in self._registry.all()]
 
     def workflow(self, name: str) -> WorkflowInfo:
@@ -106,14 +107,19 @@ class OperationService:
             user_metadata=meta,
             timeout_s=timeout,
             idempotency_key=idempotency_key,
-            request_hash=_request_hash(wf.name, clean_params, prio, timeout, meta) if idempotency_key else None,
+            request_hash=_request_hash(wf.name, clean_params, prio, timeout, meta)
+            if idempotency_key
+            else None,
             created_at=now,
             enqueued_at=now,
             total_stages=len(wf.stages),
             message="Queued",
         )
         first = EventDraft(
-            row.id, EventType.STATUS, OperationStatus.QUEUED, Progress(total_stages=len(wf.stages), message="Queued")
+            row.id,
+            EventType.STATUS,
+            OperationStatus.QUEUED,
+            Progress(total_stages=len(wf.stages), message="Queued"),
         )
         admission = Admission(
             capacity=self._settings.queue_capacity,
@@ -140,7 +146,9 @@ class OperationService:
         if not timeout_s > 0:
             raise InvalidSubmission("timeout_s", "timeout_s must be a positive number of seconds")
         if timeout_s > self._settings.max_timeout_s:
-            raise InvalidSubmission("timeout_s", f"timeout_s must not exceed {self._settings.max_timeout_s:g} s")
+            raise InvalidSubmission(
+                "timeout_s", f"timeout_s must not exceed {self._settings.max_timeout_s:g} s"
+            )
         return float(timeout_s)
 
     def _metadata(self, metadata: dict[str, Any] | None) -> dict[str, Any]:
@@ -150,7 +158,9 @@ class OperationService:
         except (TypeError, ValueError):
             raise InvalidSubmission("metadata", "metadata must be a JSON object") from None
         if size > MAX_METADATA_BYTES:
-            raise InvalidSubmission("metadata", f"metadata must not exceed {MAX_METADATA_BYTES} bytes as JSON")
+            raise InvalidSubmission(
+                "metadata", f"metadata must not exceed {MAX_METADATA_BYTES} bytes as JSON"
+            )
         return meta
 
     def _retry_after_s(self) -> int:
@@ -163,22 +173,35 @@ class OperationService:
         """The operation; with ``owner`` set, another user's operation is reported as not found."""
         return await self._view(await self._row(operation_id, owner))
 
-    async def list(self, flt: OperationFilter, *, cursor: str | None = None, limit: int = 50) -> OperationPage:
+    async def list(
+        self, flt: OperationFilter, *, cursor: str | None = None, limit: int = 50
+    ) -> OperationPage:
         """Newest first. Raises ``InvalidCursor`` (a ValueError) for a cursor we did not hand out."""
         rows, next_cursor = await self._repo.page(flt, cursor, max(1, min(limit, MAX_PAGE)))
-        positions = await self._repo.queue_positions([r.id for r in rows if r.status == OperationStatus.QUEUED.value])
-        return OperationPage(items=[operation_of(r, positions.get(r.id)) for r in rows], next_cursor=next_cursor)
+        positions = await self._repo.queue_positions(
+            [r.id for r in rows if r.status == OperationStatus.QUEUED.value]
+        )
+        return OperationPage(
+            items=[operation_of(r, positions.get(r.id)) for r in rows], next_cursor=next_cursor
+        )
 
     async def events(
-        self, operation_id: str, *, after_seq: int = 0, limit: int = _EVENT_PAGE, owner: str | None = None
-    ) -> list[OperationEvent]:
+        self,
+        operation_id: str,
+        *,
+        after_seq: int = 0,
+        limit: int = _EVENT_PAGE,
+        owner: str | None = None,
+    ) -> builtins.list[OperationEvent]:
         await self._row(operation_id, owner)
         return await self._repo.events(operation_id, after_seq, max(1, min(limit, _EVENT_PAGE)))
 
     def artifact_file(self, operation_id: str, name: str) -> Path:
         return self._settings.artifacts_dir / operation_id / name
 
-    async def artifact(self, operation_id: str, name: str, *, owner: str | None = None) -> tuple[Artifact, Path]:
+    async def artifact(
+        self, operation_id: str, name: str, *, owner: str | None = None
+    ) -> tuple[Artifact, Path]:
         op = await self.get(operation_id, owner=owner)
         for artifact in op.artifacts:
             if artifact.name == name:
@@ -201,16 +224,17 @@ class OperationService:
 
     # -- cancel ----------------------------------------------------------------------------------------
 
-    async def cancel(self, operation_id: str, *, owner: str | None = None) -> Operation:
-        """Cancel at once if queued; otherwise ask the workflow to stop (``cancelling``).
-
-        Idempotent while cancelling; raises OperationFinished once the operation has finished."""
+    async def cancel(self, operation_id: str, *, owner: str | None = None, force: bool = False) -> Operation:
+        """Cancel at once if queued; otherwise ask the workflow to stop (``cancelling``); ``force``
+        skips the grace period. Idempotent while cancelling; raises OperationFinished once finished."""
         row = await self._row(operation_id, owner)
         for _ in range(3):  # the status can move under us (queued -> running); retry on the new one
             status = OperationStatus(row.status)
             if status.is_terminal:
                 raise OperationFinished(operation_id, status.value)
             if status is OperationStatus.CANCELLING:
+                if force:
+                    self._dispatcher.request_stop(operation_id, "cancel", force=True)
                 return await self._view(row)
             if status is OperationStatus.QUEUED:
                 moved = await self._lifecycle.move(
@@ -221,9 +245,11 @@ class OperationService:
                     only_from=[OperationStatus.QUEUED],
                 )
             else:
-                moved = await self._lifecycle.move(operation_id, OperationStatus.CANCELLING, message="Cancelling")
+                moved = await self._lifecycle.move(
+                    operation_id, OperationStatus.CANCELLING, message="Cancelling"
+                )
                 if moved is not None:
-                    self._dispatcher.request_stop(operation_id, "cancel")
+                    self._dispatcher.request_stop(operation_id, "cancel", force=force)
             if moved is not None:
                 return await self._view(moved)
             row = await self._row(operation_id, owner)
@@ -275,7 +301,9 @@ class OperationService:
                 except Lagged:
                     continue
 
-    async def wait(self, operation_id: str, *, timeout: float | None = None, owner: str | None = None) -> Operation:
+    async def wait(
+        self, operation_id: str, *, timeout: float | None = None, owner: str | None = None
+    ) -> Operation:
         """Wait until the operation reaches a terminal status and return it (TimeoutError otherwise)."""
         row = await self._row(operation_id, owner)
 
@@ -300,7 +328,8 @@ class OperationService:
         return Stats(
             active=sum(counts.values()),
             queued=counts.get(OperationStatus.QUEUED.value, 0),
-            running=counts.get(OperationStatus.RUNNING.value, 0) + counts.get(OperationStatus.CANCELLING.value, 0),
+            running=counts.get(OperationStatus.RUNNING.value, 0)
+            + counts.get(OperationStatus.CANCELLING.value, 0),
             completed_today=sum(1 for st, _ in today_rows if st == OperationStatus.COMPLETED.value),
             finished_today=len(today_rows),
             success_rate=round(len(completed) / len(week), 4) if week else None,
@@ -325,9 +354,17 @@ def _is_terminal(event: OperationEvent) -> bool:
     return event.type is EventType.STATUS and event.status.is_terminal
 
 
-def _request_hash(workflow: str, params: dict[str, Any], priority: Priority, timeout: float, meta: dict[str, Any]) -> str:
+def _request_hash(
+    workflow: str, params: dict[str, Any], priority: Priority, timeout: float, meta: dict[str, Any]
+) -> str:
     canonical = json.dumps(
-        {"workflow": workflow, "params": params, "priority": priority.value, "timeout_s": timeout, "metadata": meta},
+        {
+            "workflow": workflow,
+            "params": params,
+            "priority": priority.value,
+            "timeout_s": timeout,
+            "metadata": meta,
+        },
         sort_keys=True,
         separators=(",", ":"),
     )

@@ -16,7 +16,7 @@ from underway.operations.models import OperationEvent
 _ALL = "*"
 
 
-class Lagged(Exception):  # noqa: N818 - a condition the reader recovers from
+class Lagged(Exception):
     """The subscriber missed events; read the persisted log from the last seen ``seq``."""
 
 

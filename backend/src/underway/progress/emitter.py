@@ -67,7 +67,9 @@ class ProgressEmitter:
             return
         self.tracker.enter_stage(name)
         self.tracker.message = message
-        self._send(EventType.STAGE)  # the stage event carries the latest percent: pending progress is folded in
+        self._send(
+            EventType.STAGE
+        )  # the stage event carries the latest percent: pending progress is folded in
 
     def log(self, message: str, level: LogLevel) -> None:
         if threading.get_ident() != self._loop_thread:

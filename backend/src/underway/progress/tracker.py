@@ -30,9 +30,7 @@ class ProgressTracker:
         self._stages = list(stages)
         self._index = {s.name: i for i, s in enumerate(self._stages)}
         self._total_weight = sum(s.weight for s in self._stages)
-        self._expected = {
-            s.name: (history_s or {}).get(s.name, s.expected_duration_s) for s in self._stages
-        }
+        self._expected = {s.name: (history_s or {}).get(s.name, s.expected_duration_s) for s in self._stages}
         self._clock = clock
         self._started = clock()
         self._stage_i: int | None = None
@@ -65,7 +63,9 @@ class ProgressTracker:
             self._fraction = 1.0
             self._recompute()
             name = self._stages[self._stage_i].name
-            self.stage_durations[name] = self.stage_durations.get(name, 0.0) + self._clock() - self._stage_started
+            self.stage_durations[name] = (
+                self.stage_durations.get(name, 0.0) + self._clock() - self._stage_started
+            )
 
     def update(self, fraction: float) -> None:
         if self._stage_i is None:

@@ -10,6 +10,7 @@ dispatcher on PostgreSQL can claim rows with ``FOR UPDATE SKIP LOCKED`` behind t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from underway.operations.lifecycle import Lifecycle
-from underway.operations.runner import OperationRunner, RunHandle
+from underway.operations.runner import OperationRunner, RunHandle, StopReason
 from underway.operations.status import OperationStatus
 from underway.store.mapping import operation_of
 from underway.store.operations_repo import OperationRepository
@@ -40,8 +41,8 @@ class Dispatcher(Protocol):
     def wake(self) -> None:
         """Something was queued or a slot freed up: look at the queue now."""
 
-    def request_stop(self, operation_id: str, reason: str) -> bool:
-        """Ask a running operation to stop; False if it does not run here."""
+    def request_stop(self, operation_id: str, reason: StopReason, *, force: bool = False) -> bool:
+        """Ask a running operation to stop (``force``: without a grace period); False if not here."""
 
     @property
     def running(self) -> int: ...
@@ -91,11 +92,14 @@ class LocalDispatcher:
     def wake(self) -> None:
         self._wakeup.set()
 
-    def request_stop(self, operation_id: str, reason: str) -> bool:
+    def request_stop(self, operation_id: str, reason: StopReason, *, force: bool = False) -> bool:
         handle = self._handles.get(operation_id)
         if handle is None:
             return False
-        handle.request_stop("timeout" if reason == "timeout" else "cancel")
+        if force:
+            handle.force_stop(reason)
+        else:
+            handle.request_stop(reason)
         return True
 
     async def stop(self) -> None:
@@ -115,10 +119,8 @@ class LocalDispatcher:
                 await self._fill()
             except Exception:
                 log.exception("dispatch failed; retrying")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=_POLL_S)
-            except TimeoutError:
-                pass
             self._wakeup.clear()
 
     async def _fill(self) -> None:

@@ -75,7 +75,9 @@ def writer_engine(engine: AsyncEngine) -> AsyncEngine:
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", _normalise(url, use_async=False).render_as_string(hide_password=False))
+    cfg.set_main_option(
+        "sqlalchemy.url", _normalise(url, use_async=False).render_as_string(hide_password=False)
+    )
     return cfg
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from underway.operations.errors import IdempotencyConflict, QueueFull, UserQuotaExceeded
 from underway.operations.models import EventType, OperationEvent, OperationFilter, Priority
@@ -76,10 +75,14 @@ class OperationRepository:
 
     async def find_by_idempotency_key(self, owner: str, key: str) -> OperationRow | None:
         async with self._session() as s:
-            result = await s.exec(select(_T).where(_col(_T.owner) == owner, _col(_T.idempotency_key) == key))
+            result = await s.execute(
+                select(_T).where(_col(_T.owner) == owner, _col(_T.idempotency_key) == key)
+            )
             return result.scalars().first()
 
-    async def create(self, row: OperationRow, first_event: EventDraft, admission: Admission) -> tuple[OperationRow, bool]:
+    async def create(
+        self, row: OperationRow, first_event: EventDraft, admission: Admission
+    ) -> tuple[OperationRow, bool]:
         """Insert a queued operation with its first event, unless limits or an idempotency key say no.
 
         Returns ``(row, created)``; ``created`` is False when the key matched an identical request."""
@@ -108,7 +111,7 @@ class OperationRepository:
             return existing, False
 
     async def _existing_for_key(self, s: AsyncSession, row: OperationRow) -> OperationRow | None:
-        result = await s.exec(
+        result = await s.execute(
             select(_T).where(_col(_T.owner) == row.owner, _col(_T.idempotency_key) == row.idempotency_key)
         )
         existing = result.scalars().first()
@@ -118,7 +121,7 @@ class OperationRepository:
         return existing
 
     async def _admit(self, s: AsyncSession, owner: str, admission: Admission) -> None:
-        counts = await s.exec(
+        counts = await s.execute(
             select(
                 func.count(),
                 func.coalesce(func.sum(func.cast(_col(_T.owner) == owner, type_=_int_type())), 0),
@@ -147,7 +150,11 @@ class OperationRepository:
 
         Returns None when the operation is not in a legal source status (somebody else won the race)."""
         allowed = [s.value for s in (only_from or sources_of(target))]
-        values: dict[str, Any] = {"status": target.value, "last_seq": _T.last_seq + 1, **(fields or {})}
+        values: dict[str, Any] = {
+            "status": target.value,
+            "last_seq": _T.last_seq + 1,
+            **(fields or {}),
+        }
         if message is not None:
             values["message"] = message
         if percent is not None:
@@ -219,7 +226,7 @@ class OperationRepository:
 
     async def events(self, operation_id: str, after_seq: int = 0, limit: int = 1000) -> list[OperationEvent]:
         async with self._session() as s:
-            result = await s.exec(
+            result = await s.execute(
                 select(EventRow)
                 .where(_col(EventRow.operation_id) == operation_id, _col(EventRow.seq) > after_seq)
                 .order_by(_col(EventRow.seq))
@@ -250,10 +257,13 @@ class OperationRepository:
         if cursor is not None:
             created, op_id = decode_cursor(cursor)
             conditions.append(
-                or_(_col(_T.created_at) < created, and_(_col(_T.created_at) == created, _col(_T.id) < op_id))
+                or_(
+                    _col(_T.created_at) < created,
+                    and_(_col(_T.created_at) == created, _col(_T.id) < op_id),
+                )
             )
         async with self._session() as s:
-            result = await s.exec(
+            result = await s.execute(
                 select(_T)
                 .where(*conditions)
                 .order_by(_col(_T.created_at).desc(), _col(_T.id).desc())
@@ -279,7 +289,7 @@ class OperationRepository:
             .subquery()
         )
         async with self._session() as s:
-            result = await s.exec(select(ranked.c.id, ranked.c.pos).where(ranked.c.id.in_(list(ids))))
+            result = await s.execute(select(ranked.c.id, ranked.c.pos).where(ranked.c.id.in_(list(ids))))
             return {op_id: int(pos) for op_id, pos in result.all()}
 
     async def next_queued(self, limit: int, skip_owners: Sequence[str]) -> list[OperationRow]:
@@ -289,11 +299,11 @@ class OperationRepository:
             stmt = stmt.where(_col(_T.owner).not_in(list(skip_owners)))
         stmt = stmt.order_by(_col(_T.priority_rank), _col(_T.enqueued_at), _col(_T.id)).limit(limit)
         async with self._session() as s:
-            return list((await s.exec(stmt)).scalars())
+            return list((await s.execute(stmt)).scalars())
 
     async def in_statuses(self, statuses: Sequence[OperationStatus]) -> list[OperationRow]:
         async with self._session() as s:
-            result = await s.exec(select(_T).where(_col(_T.status).in_([x.value for x in statuses])))
+            result = await s.execute(select(_T).where(_col(_T.status).in_([x.value for x in statuses])))
             return list(result.scalars())
 
     async def add_artifact(self, operation_id: str, artifact: dict[str, Any]) -> None:
@@ -308,9 +318,12 @@ class OperationRepository:
     async def stage_history(self, workflow: str, runs: int = 20) -> dict[str, float]:
         """Mean duration of each stage over the last ``runs`` completed runs of ``workflow``."""
         async with self._session() as s:
-            result = await s.exec(
+            result = await s.execute(
                 select(_col(_T.stage_durations))
-                .where(_col(_T.workflow) == workflow, _col(_T.status) == OperationStatus.COMPLETED.value)
+                .where(
+                    _col(_T.workflow) == workflow,
+                    _col(_T.status) == OperationStatus.COMPLETED.value,
+                )
                 .order_by(_col(_T.finished_at).desc())
                 .limit(runs)
             )
@@ -324,11 +337,15 @@ class OperationRepository:
     # -- figures -----------------------------------------------------------------------------------
 
     async def count_by_status(self, owner: str | None) -> dict[str, int]:
-        stmt = select(_col(_T.status), func.count()).where(_col(_T.status).in_(_ACTIVE)).group_by(_col(_T.status))
+        stmt = (
+            select(_col(_T.status), func.count())
+            .where(_col(_T.status).in_(_ACTIVE))
+            .group_by(_col(_T.status))
+        )
         if owner is not None:
             stmt = stmt.where(_col(_T.owner) == owner)
         async with self._session() as s:
-            return {status: int(n) for status, n in (await s.exec(stmt)).all()}
+            return {status: int(n) for status, n in (await s.execute(stmt)).all()}
 
     async def finished_since(self, since: datetime, owner: str | None) -> list[tuple[str, float | None]]:
         """(status, run seconds) of operations that finished since ``since``."""
@@ -338,7 +355,7 @@ class OperationRepository:
         if owner is not None:
             stmt = stmt.where(_col(_T.owner) == owner)
         async with self._session() as s:
-            rows = (await s.exec(stmt)).all()
+            rows = (await s.execute(stmt)).all()
         return [
             (status, (as_utc(end) - as_utc(start)).total_seconds() if start and end else None)
             for status, start, end in rows
@@ -347,14 +364,14 @@ class OperationRepository:
     async def queue_usage(self) -> tuple[dict[Priority, int], list[tuple[str, int, int]]]:
         async with self._session() as s:
             depth_rows = (
-                await s.exec(
+                await s.execute(
                     select(_col(_T.priority), func.count())
                     .where(_col(_T.status) == _QUEUED)
                     .group_by(_col(_T.priority))
                 )
             ).all()
             usage_rows = (
-                await s.exec(
+                await s.execute(
                     select(
                         _col(_T.owner),
                         func.sum(func.cast(_col(_T.status) == _QUEUED, type_=_int_type())),
@@ -372,7 +389,7 @@ class OperationRepository:
 
     async def ping(self) -> None:
         async with self._session() as s:
-            await s.exec(select(1))
+            await s.execute(select(1))
 
 
 def _int_type() -> Any:

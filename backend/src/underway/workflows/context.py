@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import mimetypes
 import re
 from collections.abc import Awaitable, Callable
@@ -12,6 +13,7 @@ from typing import ParamSpec, TypeVar
 
 from underway.operations.models import Artifact, LogLevel
 from underway.progress.emitter import ProgressEmitter
+from underway.workflows.processes import process_pool
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -21,7 +23,7 @@ _ARTIFACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 ArtifactRecorder = Callable[[Artifact], Awaitable[None]]
 
 
-class OperationCancelled(Exception):  # noqa: N818 - it is a signal, not an error
+class OperationCancelled(Exception):
     """Raised by :meth:`WorkflowContext.checkpoint` once the operation must stop.
 
     Workflows may catch it to clean up, but must re-raise it."""
@@ -101,6 +103,16 @@ class WorkflowContext:
         :attr:`stop_requested` itself. If it ignores both, the operation is still settled as cancelled
         after the grace period and its slot released; the thread finishes in the background."""
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def run_in_process(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a CPU-heavy, module-level (picklable) function in a worker process.
+
+        Pure-Python CPU work in a thread competes with the event loop for the GIL and slows every
+        other operation's progress; a process does not. The function cannot report progress, so
+        split long work into chunks and call it once per chunk. On forced cancellation the result
+        is abandoned and the process is reused once the call returns."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(process_pool(), functools.partial(fn, *args, **kwargs))
 
     # -- artifacts -------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from underway.operations.errors import FieldError, InvalidParams
 if TYPE_CHECKING:
     from underway.workflows.context import WorkflowContext
 
-WorkflowFn = Callable[["WorkflowContext", Any], Awaitable[Any]]
+WorkflowFn = Callable[["WorkflowContext", Any], Coroutine[Any, Any, Any]]
 
 
 class Stage(BaseModel):
@@ -22,7 +22,9 @@ class Stage(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str = ""
     weight: float = Field(1.0, gt=0)
-    expected_duration_s: float | None = Field(None, gt=0, description="Used for the ETA before any run exists.")
+    expected_duration_s: float | None = Field(
+        None, gt=0, description="Used for the ETA before any run exists."
+    )
 
 
 class WorkflowInfo(BaseModel):

@@ -17,7 +17,10 @@ class SleepParams(BaseModel):
     steps: int = Field(10, ge=1, le=100_000, title="Steps", description="How many steps to run.")
     step_s: float = Field(0.5, ge=0, le=60, title="Step duration (s)", description="Seconds each step takes.")
     fail_at_step: int | None = Field(
-        None, ge=1, title="Fail at step", description="Fail the operation when this step is reached."
+        None,
+        ge=1,
+        title="Fail at step",
+        description="Fail the operation when this step is reached.",
     )
     ignore_checkpoints: bool = Field(
         False,

@@ -1,0 +1,3 @@
+from underway.cli.app import main
+
+main()

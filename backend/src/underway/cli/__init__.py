@@ -1,0 +1,1 @@
+"""The ``underway`` command line: a thin adapter over the operations core (and, remotely, the API)."""

@@ -1,0 +1,76 @@
+"""Live streams never lose an event: resume from any seq, slow subscribers, coalesced progress."""
+
+from __future__ import annotations
+
+import asyncio
+
+from underway.operations.models import EventType, OperationEvent
+from underway.operations.status import OperationStatus
+from underway.runtime import Runtime
+
+
+async def test_resume_from_any_seq_mid_run_has_no_gap_and_no_duplicate(runtime: Runtime) -> None:
+    op = await runtime.service.submit(
+        workflow="demo.sleep", params={"steps": 60, "step_s": 0.01}, owner="alice"
+    )
+    seen: list[OperationEvent] = []
+    # Follow for a while, "disconnect", then reconnect from the last seen seq, several times.
+    for _ in range(3):
+        after = seen[-1].seq if seen else 0
+        async for event in runtime.service.subscribe(op.id, after_seq=after):
+            seen.append(event)
+            if event.seq >= after + 4:
+                break
+    async for event in runtime.service.subscribe(op.id, after_seq=seen[-1].seq):
+        seen.append(event)
+    final = await runtime.service.get(op.id)
+    assert final.status is OperationStatus.COMPLETED
+    assert [e.seq for e in seen] == list(range(1, final.last_seq + 1))
+    assert seen == await runtime.service.events(op.id)
+
+
+async def test_subscribing_after_the_end_replays_the_log_and_ends(runtime: Runtime) -> None:
+    op = await runtime.service.submit(workflow="demo.sleep", params={"steps": 3, "step_s": 0}, owner="alice")
+    final = await runtime.service.wait(op.id, timeout=10)
+    replay = [e async for e in runtime.service.subscribe(op.id)]
+    assert [e.seq for e in replay] == list(range(1, final.last_seq + 1))
+    tail = [e async for e in runtime.service.subscribe(op.id, after_seq=final.last_seq)]
+    assert tail == []
+
+
+async def test_a_subscriber_that_never_reads_does_not_slow_the_workflow_and_loses_nothing(
+    runtime: Runtime,
+) -> None:
+    op = await runtime.service.submit(workflow="test.chatty", params={"calls": 200_000}, owner="alice")
+    stalled = runtime.service.subscribe(op.id)
+    first = await anext(stalled)  # subscribed, then stops reading while the workflow runs
+    final = await runtime.service.wait(op.id, timeout=60)
+    assert final.status is OperationStatus.COMPLETED
+    rest = [e async for e in stalled]
+    assert [first.seq, *[e.seq for e in rest]] == list(range(1, final.last_seq + 1))
+
+
+async def test_progress_is_coalesced_but_stage_changes_and_the_last_event_are_kept(
+    runtime: Runtime,
+) -> None:
+    op = await runtime.service.submit(workflow="test.chatty", params={"calls": 100_000}, owner="alice")
+    final = await runtime.service.wait(op.id, timeout=60)
+    events = await runtime.service.events(op.id)
+    [e for e in events if e.type is EventType.PROGRESS]
+    assert final.status is OperationStatus.COMPLETED
+    assert len(events) < 500, f"100,000 progress calls must not become {len(events)} rows"
+    assert [e.stage for e in events if e.type is EventType.STAGE] == ["count"]
+    assert events[-1].status is OperationStatus.COMPLETED and events[-1].percent == 100
+
+
+async def test_many_concurrent_subscribers_all_get_every_event(runtime: Runtime) -> None:
+    op = await runtime.service.submit(
+        workflow="demo.sleep", params={"steps": 30, "step_s": 0.01}, owner="alice"
+    )
+
+    async def collect() -> list[int]:
+        return [e.seq async for e in runtime.service.subscribe(op.id)]
+
+    results = await asyncio.wait_for(asyncio.gather(*(collect() for _ in range(50))), 30)
+    final = await runtime.service.get(op.id)
+    assert all(r == list(range(1, final.last_seq + 1)) for r in results)

@@ -1,0 +1,83 @@
+"""Running the real ``underway`` command in a subprocess and reading its output as it comes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from queue import Empty, Queue
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+
+def cli_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UNDERWAY_")}
+    env.update(
+        {
+            "UNDERWAY_DATA_DIR": str(data_dir),
+            "UNDERWAY_DATABASE_URL": database_url,
+            "UNDERWAY_WORKFLOW_MODULES": '["tests.support.workflows"]',
+            "PYTHONPATH": str(BACKEND_DIR),
+            "COLUMNS": "200",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "underway", *args],
+        env=env,
+        cwd=BACKEND_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class LiveProcess:
+    """A CLI subprocess whose stderr lines can be awaited (with a deadline) while it runs."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "underway", *args],
+            env=env,
+            cwd=BACKEND_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._queue: Queue[str] = Queue()
+        assert self.proc.stderr is not None
+        threading.Thread(target=self._pump, args=(self.proc.stderr,), daemon=True).start()
+
+    def _pump(self, stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            self._queue.put(line.rstrip("\n"))
+
+    def wait_for_line(self, predicate: Callable[[str], bool], timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no matching line within {timeout} s; got: {self.lines}")
+            try:
+                line = self._queue.get(timeout=remaining)
+            except Empty:
+                continue
+            self.lines.append(line)
+            if predicate(line):
+                return line
+
+    def finish(self, timeout: float = 30) -> tuple[int, str]:
+        out, _ = self.proc.communicate(timeout=timeout)
+        while not self._queue.empty():
+            self.lines.append(self._queue.get())
+        return self.proc.returncode, out
