@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 StopReason = Literal["cancel", "timeout"]
 # After a forced cancel, how long to wait for the task to unwind before settling anyway.
 _UNWIND_S = 5.0
+_HISTORY_TTL_S = 60.0
 
 
 @dataclass
@@ -84,6 +86,16 @@ class OperationRunner:
         self._artifacts_dir = artifacts_dir
         self._interval = progress_interval_s
         self._grace = cancel_grace_s
+        self._history: dict[str, tuple[float, dict[str, float]]] = {}
+
+    async def _stage_history(self, workflow: str) -> dict[str, float]:
+        """Per-stage mean durations for the ETA, refreshed at most every minute per workflow."""
+        now = time.monotonic()
+        cached = self._history.get(workflow)
+        if cached is None or now - cached[0] > _HISTORY_TTL_S:
+            cached = (now, await self._repo.stage_history(workflow))
+            self._history[workflow] = cached
+        return cached[1]
 
     async def run(self, row: OperationRow, handle: RunHandle) -> OperationStatus | None:
         """Run and settle the operation; returns its terminal status (None if another writer settled it)."""
@@ -92,7 +104,7 @@ class OperationRunner:
         try:
             wf = self._registry.get(row.workflow)
             params = wf.validate_params(row.params)
-            tracker = ProgressTracker(wf.stages, await self._repo.stage_history(wf.name))
+            tracker = ProgressTracker(wf.stages, await self._stage_history(wf.name))
             emitter = ProgressEmitter(row.id, tracker, self._sink, self._interval, asyncio.get_running_loop())
             ctx = WorkflowContext(
                 row.id, row.owner, emitter, self._artifacts_dir / row.id, self._recorder(row.id)

@@ -219,7 +219,7 @@ class OperationService:
     async def _view(self, row: OperationRow) -> Operation:
         position = None
         if row.status == OperationStatus.QUEUED.value:
-            position = (await self._repo.queue_positions([row.id])).get(row.id)
+            position = await self._repo.queue_position(row)
         return operation_of(row, position)
 
     # -- cancel ----------------------------------------------------------------------------------------

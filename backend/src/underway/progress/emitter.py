@@ -38,6 +38,8 @@ class ProgressEmitter:
         self._pending = False
         self._timer: asyncio.TimerHandle | None = None
         self._closed = False
+        self._fraction: float | None = None
+        self._message: str | None = None
 
     # -- called by the workflow (possibly from a worker thread) -------------------------------
 
@@ -47,9 +49,10 @@ class ProgressEmitter:
             return
         if self._closed:
             return
-        self.tracker.update(fraction)
+        # Only remember the report here; the tracker does its arithmetic when an event leaves.
+        self._fraction = fraction
         if message is not None:
-            self.tracker.message = message
+            self._message = message
         now = time.monotonic()
         if now - self._last_sent >= self._interval:
             self._send(EventType.PROGRESS)
@@ -65,6 +68,7 @@ class ProgressEmitter:
             return
         if self._closed:
             return
+        self._fraction = self._message = None  # reports of the previous stage are superseded
         self.tracker.enter_stage(name)
         self.tracker.message = message
         self._send(
@@ -106,4 +110,10 @@ class ProgressEmitter:
             self._timer.cancel()
             self._timer = None
         self._last_sent = time.monotonic()
+        if self._fraction is not None:
+            self.tracker.update(self._fraction)
+            self._fraction = None
+        if self._message is not None:
+            self.tracker.message = self._message
+            self._message = None
         self._sink.emit(EventDraft(self.operation_id, kind, self.status, self.tracker.snapshot()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from underway.operations.models import Artifact, Operation, OperationEvent, Priority, Progress
 from underway.operations.status import OperationStatus
 from underway.store.tables import EventRow, OperationRow
@@ -49,18 +51,19 @@ def event_of(row: EventRow) -> OperationEvent:
     )
 
 
-def event_row_of(event: OperationEvent) -> EventRow:
-    return EventRow(
-        operation_id=event.operation_id,
-        seq=event.seq,
-        type=event.type.value,
-        status=event.status.value,
-        stage=event.stage,
-        stage_index=event.stage_index,
-        total_stages=event.total_stages,
-        percent=event.percent,
-        message=event.message,
-        eta_s=event.eta_s,
-        level=event.level,
-        ts=event.ts,
-    )
+def event_values(event: OperationEvent) -> dict[str, Any]:
+    """Column values of an event row (for Core inserts on the hot path)."""
+    return {
+        "operation_id": event.operation_id,
+        "seq": event.seq,
+        "type": event.type.value,
+        "status": event.status.value,
+        "stage": event.stage,
+        "stage_index": event.stage_index,
+        "total_stages": event.total_stages,
+        "percent": event.percent,
+        "message": event.message,
+        "eta_s": event.eta_s,
+        "level": event.level,
+        "ts": event.ts,
+    }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,7 +22,7 @@ from underway.operations.models import EventType, OperationEvent, OperationFilte
 from underway.operations.status import OperationStatus, sources_of
 from underway.progress.events import EventDraft, utcnow
 from underway.store.engine import writer_engine
-from underway.store.mapping import event_of, event_row_of
+from underway.store.mapping import event_of, event_values
 from underway.store.tables import EventRow, OperationRow
 from underway.store.timeutil import as_utc
 
@@ -30,6 +30,7 @@ _QUEUED = OperationStatus.QUEUED.value
 _RUNNING_LIKE = (OperationStatus.RUNNING.value, OperationStatus.CANCELLING.value)
 _ACTIVE = (_QUEUED, *_RUNNING_LIKE)
 _T = OperationRow
+_EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
 
 
 def _col(attr: Any) -> ColumnElement[Any]:
@@ -99,7 +100,7 @@ class OperationRepository:
                 row.last_seq = 1
                 s.add(row)
                 await s.flush()
-                s.add(event_row_of(first_event.with_seq(1)))
+                await s.execute(insert(_EVENTS), [event_values(first_event.with_seq(1))])
             return row, True
         except IntegrityError:
             # Another process inserted the same idempotency key between our check and insert.
@@ -184,7 +185,7 @@ class OperationRepository:
                 eta_s=row.eta_s,
                 ts=utcnow(),
             )
-            s.add(event_row_of(event))
+            await s.execute(insert(_EVENTS), [event_values(event)])
         return row, event
 
     # -- events ----------------------------------------------------------------------------------
@@ -198,6 +199,7 @@ class OperationRepository:
         for d in drafts:
             by_op.setdefault(d.operation_id, []).append(d)
         written: list[OperationEvent] = []
+        pending_rows: list[dict[str, Any]] = []
         async with self._tx() as s, s.begin():
             for op_id, items in by_op.items():
                 latest = items[-1].progress
@@ -220,8 +222,10 @@ class OperationRepository:
                     continue
                 first = last - len(items) + 1
                 events = [d.with_seq(first + i) for i, d in enumerate(items)]
-                s.add_all([event_row_of(e) for e in events])
+                pending_rows.extend(event_values(e) for e in events)
                 written.extend(events)
+            if pending_rows:
+                await s.execute(insert(_EVENTS), pending_rows)
         return written
 
     async def events(self, operation_id: str, after_seq: int = 0, limit: int = 1000) -> list[OperationEvent]:
@@ -291,6 +295,22 @@ class OperationRepository:
         async with self._session() as s:
             result = await s.execute(select(ranked.c.id, ranked.c.pos).where(ranked.c.id.in_(list(ids))))
             return {op_id: int(pos) for op_id, pos in result.all()}
+
+    async def queue_position(self, row: OperationRow) -> int:
+        """1-based position of one queued operation: an index range count, not a ranking of the queue."""
+        ahead = or_(
+            _col(_T.priority_rank) < row.priority_rank,
+            and_(
+                _col(_T.priority_rank) == row.priority_rank,
+                or_(
+                    _col(_T.enqueued_at) < row.enqueued_at,
+                    and_(_col(_T.enqueued_at) == row.enqueued_at, _col(_T.id) < row.id),
+                ),
+            ),
+        )
+        async with self._session() as s:
+            result = await s.execute(select(func.count()).where(_col(_T.status) == _QUEUED, ahead))
+            return int(result.scalar_one()) + 1
 
     async def next_queued(self, limit: int, skip_owners: Sequence[str]) -> list[OperationRow]:
         """The head of the queue, skipping owners already at their running limit."""
