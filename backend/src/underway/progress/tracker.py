@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from underway.operations.models import Progress
-from underway.workflows.definition import Stage
+
+if TYPE_CHECKING:  # a runtime import would cycle through underway.workflows
+    from underway.workflows.definition import Stage
 
 # Below this much progress a rate-only estimate is noise; wait for history or more progress.
 _MIN_FRACTION_FOR_RATE = 0.01

@@ -1,0 +1,1 @@
+"""The HTTP API: ``create_app(settings)`` in :mod:`underway.api.app` builds the FastAPI application."""

@@ -1,0 +1,2 @@
+"""Pure ASGI middleware of the API (no BaseHTTPMiddleware: it would buffer streams and break
+WebSockets)."""

@@ -1,0 +1,28 @@
+import { Stack, Tabs } from "@mantine/core";
+import { PageHeader } from "@/components/PageHeader";
+import { AdminOperations } from "./AdminOperations";
+import { QueuePanel } from "./QueuePanel";
+import { UsersPanel } from "./UsersPanel";
+
+export function AdminPage() {
+  return (
+    <>
+      <PageHeader title="Administration" description="Every user's operations, the queue and the workers." />
+      <Tabs defaultValue="operations" keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="operations">Operations</Tabs.Tab>
+          <Tabs.Tab value="users">Users</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="operations">
+          <Stack gap="lg">
+            <QueuePanel />
+            <AdminOperations />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="users">
+          <UsersPanel />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+/*
+ * The signed-in session: the access token, kept in memory and mirrored to sessionStorage.
+ *
+ * Why sessionStorage (and not localStorage or a cookie):
+ * - memory alone would sign the user out on every reload, and a reload must resume a live operation;
+ * - sessionStorage survives reloads of the tab but is dropped when the tab (or browser) closes, and is
+ *   not shared with other tabs, so a forgotten tab on a shared machine does not leave a long-lived
+ *   credential behind the way localStorage would;
+ * - the API authenticates with a bearer header (REST) and a first WebSocket message, not cookies, so
+ *   there is no CSRF surface; the cost is that script injected into the page could read the token,
+ *   which the short token lifetime (expires_in) and the app's no-inline-HTML rendering keep small.
+ * The token is never written anywhere else (no URL, no log) and is cleared on sign-out and on any 401.
+ */
+import { useSyncExternalStore } from "react";
+
+const STORAGE_KEY = "underway.session";
+
+export interface Session {
+  token: string;
+  /** Epoch milliseconds after which the token is no longer valid. */
+  expiresAt: number;
+}
+
+export type SignOutReason = "signed-out" | "expired";
+
+let current: Session | null = load();
+let lastReason: SignOutReason | null = null;
+const listeners = new Set<() => void>();
+
+function load(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<Session>;
+    if (typeof parsed.token !== "string" || typeof parsed.expiresAt !== "number") return null;
+    if (parsed.expiresAt <= Date.now()) return null;
+    return { token: parsed.token, expiresAt: parsed.expiresAt };
+  } catch {
+    return null;
+  }
+}
+
+function emit() {
+  for (const listener of listeners) listener();
+}
+
+export function getSession(): Session | null {
+  if (current && current.expiresAt <= Date.now()) {
+    expireSession();
+  }
+  return current;
+}
+
+export function getToken(): string | null {
+  return getSession()?.token ?? null;
+}
+
+export function startSession(token: string, expiresInS: number): void {
+  current = { token, expiresAt: Date.now() + expiresInS * 1000 };
+  lastReason = null;
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(current));
+  } catch {
+    // Storage may be unavailable (private mode quotas): the session then lives in memory only.
+  }
+  emit();
+}
+
+function clear(reason: SignOutReason) {
+  const had = current !== null;
+  current = null;
+  lastReason = reason;
+  try {
+    sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // ignore
+  }
+  if (had) emit();
+}
+
+/** The user chose to sign out. */
+export function endSession(): void {
+  clear("signed-out");
+}
+
+/** The server said the token is no longer valid (REST 401 or WebSocket close 4401). */
+export function expireSession(): void {
+  if (current) clear("expired");
+}
+
+/** Why the last session ended, for the login page's notice. */
+export function lastSignOutReason(): SignOutReason | null {
+  return lastReason;
+}
+
+export function subscribeSession(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The current token, re-rendering when the session starts or ends. */
+export function useToken(): string | null {
+  return useSyncExternalStore(subscribeSession, () => current?.token ?? null);
+}
+
+/** For tests: reload the session from sessionStorage. */
+export function resetSessionForTests(): void {
+  current = load();
+  lastReason = null;
+  emit();
+}

@@ -1,0 +1,50 @@
+// Live status for table rows: the fields a stream event changes, keyed by operation id (pure helpers).
+import type { Operation, OperationEvent } from "@/lib/api-types";
+
+export interface LiveRow {
+  status: Operation["status"];
+  percent: number;
+  message: string | null;
+  seq: number;
+}
+
+export type LiveRows = ReadonlyMap<string, LiveRow>;
+
+/** Applies one event; older or repeated events (seq not newer) leave the row alone. */
+export function applyRowEvent(rows: LiveRows, event: OperationEvent): LiveRows {
+  const current = rows.get(event.operation_id);
+  if (current && event.seq <= current.seq) return rows;
+  const next = new Map(rows);
+  next.set(event.operation_id, {
+    status: event.status,
+    percent: event.percent ?? current?.percent ?? 0,
+    message: event.type === "log" ? (current?.message ?? null) : (event.message ?? null),
+    seq: event.seq,
+  });
+  return next;
+}
+
+export function applyRowSnapshot(rows: LiveRows, op: Operation): LiveRows {
+  const current = rows.get(op.id);
+  if (current && (op.last_seq ?? 0) < current.seq) return rows;
+  const next = new Map(rows);
+  next.set(op.id, {
+    status: op.status,
+    percent: op.progress.percent ?? 0,
+    message: op.progress.message ?? null,
+    seq: op.last_seq ?? 0,
+  });
+  return next;
+}
+
+/** The row as displayed: the list's data overlaid with anything newer from a stream. */
+export function withLive(op: Operation, rows: LiveRows): Operation {
+  const live = rows.get(op.id);
+  if (!live || live.seq < (op.last_seq ?? 0)) return op;
+  return {
+    ...op,
+    status: live.status,
+    last_seq: live.seq,
+    progress: { ...op.progress, percent: live.percent, message: live.message },
+  };
+}
