@@ -7,10 +7,10 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import text
-
 import bench_workflows  # noqa: F401  (registers bench.* workflows)
+from sqlalchemy import text
 from stats import Figure, percentile
+
 from underway.operations.models import EventType
 from underway.runtime import Runtime
 from underway.settings import Settings
@@ -22,7 +22,9 @@ async def _storage_floor(rt: Runtime, n: int) -> float:
     (one row insert and one event insert per transaction), with the same engine and driver."""
     engine = writer_engine(rt.engine)
     async with engine.begin() as conn:
-        await conn.execute(text("CREATE TABLE IF NOT EXISTS bench_floor (id VARCHAR(36) PRIMARY KEY, seq INT)"))
+        await conn.execute(
+            text("CREATE TABLE IF NOT EXISTS bench_floor (id VARCHAR(36) PRIMARY KEY, seq INT)")
+        )
     start = time.perf_counter()
     for _ in range(n):
         async with engine.begin() as conn:
@@ -37,7 +39,11 @@ async def throughput(rt: Runtime, n: int) -> list[Figure]:
         await rt.service.wait(op.id, timeout=300)
     rate = n / (time.perf_counter() - start)
     floor = await _storage_floor(rt, n)
-    return [Figure("No-op operations completed per second", rate, "ops/s", "single-row insert transactions/s", floor)]
+    return [
+        Figure(
+            "No-op operations completed per second", rate, "ops/s", "single-row insert transactions/s", floor
+        )
+    ]
 
 
 async def submit_to_start(rt: Runtime, n: int) -> list[Figure]:
@@ -56,7 +62,9 @@ async def submit_to_start(rt: Runtime, n: int) -> list[Figure]:
 async def cancel_latency(rt: Runtime, n: int) -> list[Figure]:
     latencies = []
     for _ in range(n):
-        op = await rt.service.submit(workflow="bench.wait", params={"checkpoint_every_s": 0.01}, owner="cancel")
+        op = await rt.service.submit(
+            workflow="bench.wait", params={"checkpoint_every_s": 0.01}, owner="cancel"
+        )
         async for event in rt.service.subscribe(op.id):
             if event.type is EventType.STAGE:
                 break
@@ -77,7 +85,8 @@ async def progress_overhead(rt: Runtime, iterations: int, repeats: int) -> list[
             workflow="bench.loop", params={"iterations": iterations, "report": report}, owner="progress"
         )
         final = await rt.service.wait(op.id, timeout=600)
-        assert final.started_at is not None and final.finished_at is not None
+        assert final.started_at is not None
+        assert final.finished_at is not None
         return (final.finished_at - final.started_at).total_seconds()
 
     with_progress, without = [], []

@@ -1,6 +1,6 @@
 """Run the benchmarks and print a Markdown table (paste into docs/benchmarks.md).
 
-    cd backend && uv run python ../bench/run.py [--quick] [--database-url URL] [--only core|api]
+cd backend && uv run python ../bench/run.py [--quick] [--database-url URL] [--only core|api]
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from stats import Figure  # noqa: E402
+from stats import Figure
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run with small counts")
     parser.add_argument("--database-url", default="", help="default: a SQLite file in a temp dir")
     parser.add_argument("--only", choices=["core", "api"], default=None)

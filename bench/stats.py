@@ -30,7 +30,7 @@ class Figure:
         return self.value / self.baseline  # type: ignore[operator]
 
     def row(self) -> str:
-        ratio = f"{self.ratio:.2f}×" if self.ratio is not None else ""
+        ratio = f"{self.ratio:.2f}x" if self.ratio is not None else ""
         base = f"{self.baseline:,.2f} {self.unit} ({self.baseline_name})" if self.baseline is not None else ""
         return f"| {self.name} | {self.value:,.2f} {self.unit} | {base} | {ratio} |"
 

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body; 413 above.")
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /api/v1/metrics.")
+    web_dir: Path | None = Field(
+        None,
+        description="Built web app served at / by `underway serve`; unset: the repository's "
+        "frontend/dist when it exists.",
+    )
 
     @field_validator("cors_origins", "allowed_ws_origins", mode="before")
     @classmethod

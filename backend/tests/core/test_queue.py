@@ -98,3 +98,18 @@ async def test_per_user_running_limit_lets_other_users_through(
         assert (await wait_for_status(rt, second.id, "running")).status is OperationStatus.RUNNING
         for op in (second, bobs):
             await rt.service.cancel(op.id)
+
+
+async def test_a_cursor_we_did_not_hand_out_is_refused(runtime: Runtime) -> None:
+    import base64
+    import json
+
+    from underway.operations.models import OperationFilter
+    from underway.store.operations_repo import InvalidCursor
+
+    for forged in (
+        "not-base64!",
+        base64.urlsafe_b64encode(json.dumps(["2020-01-01T00:00:00", "\u0000"]).encode()).decode(),
+    ):
+        with pytest.raises(InvalidCursor):
+            await runtime.service.list(OperationFilter(owner="alice"), cursor=forged)

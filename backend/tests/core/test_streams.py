@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from underway.operations.models import EventType, OperationEvent
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
+from underway.settings import Settings
 
 
 async def test_resume_from_any_seq_mid_run_has_no_gap_and_no_duplicate(runtime: Runtime) -> None:
@@ -74,3 +76,16 @@ async def test_many_concurrent_subscribers_all_get_every_event(runtime: Runtime)
     results = await asyncio.wait_for(asyncio.gather(*(collect() for _ in range(50))), 30)
     final = await runtime.service.get(op.id)
     assert all(r == list(range(1, final.last_seq + 1)) for r in results)
+
+
+async def test_the_all_operations_feed_sees_a_new_operation_as_soon_as_it_is_queued(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    async with Runtime.open(settings_factory(workers=1)) as rt:
+        feed = rt.service.subscribe_all()
+        first = asyncio.ensure_future(anext(feed))
+        await asyncio.sleep(0)  # one loop turn: the feed subscribes (no await before that) before the submit
+        op = await rt.service.submit(workflow="demo.sleep", params={"steps": 1, "step_s": 0}, owner="alice")
+        event = await asyncio.wait_for(first, 10)
+        assert (event.operation_id, event.seq, event.status) == (op.id, 1, OperationStatus.QUEUED)
+        await feed.aclose()

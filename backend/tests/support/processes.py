@@ -23,6 +23,8 @@ def cli_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
             "UNDERWAY_WORKFLOW_MODULES": '["tests.support.workflows"]',
             "PYTHONPATH": str(BACKEND_DIR),
             "COLUMNS": "200",
+            # Never pick up a developer's `underway login`: these runs are local.
+            "UNDERWAY_CONFIG_DIR": str(data_dir / "config"),
         }
     )
     env.update(extra)

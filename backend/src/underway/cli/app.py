@@ -1,4 +1,8 @@
-"""The ``underway`` command: Typer app and the commands that run on the embedded core."""
+"""The ``underway`` command: Typer app and the commands that run on the embedded core.
+
+Heavy imports (the runtime, SQLAlchemy, the web stack) happen inside the commands that need them,
+so that every invocation does not pay seconds of start-up for what it does not use.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,9 @@ import typer
 from rich.console import Console
 
 from underway.cli.exit_codes import ExitCode
-from underway.cli.local_run import run_local
 from underway.cli.params import ParamsError, build_params
-from underway.cli.render import print_json, workflows_table
 from underway.operations.models import Priority
 from underway.settings import Settings
-from underway.workflows.registry import default_registry, load_workflow_modules
 
 app = typer.Typer(
     name="underway",
@@ -43,13 +44,43 @@ def run(
     timeout: Annotated[float | None, typer.Option(help="Timeout in seconds (default from settings).")] = None,
     owner: Annotated[str | None, typer.Option("--as", help="Owner recorded on the operation.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the final operation as JSON.")] = False,
+    server: Annotated[
+        str | None, typer.Option(help="Submit to this server (default: UNDERWAY_URL, else the last login).")
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Run in this process even if a server is configured.")
+    ] = False,
 ) -> None:
-    """Run a workflow in this process with a live progress bar. Ctrl-C cancels (twice: at once)."""
+    """Run a workflow with a live progress bar, on the configured server or else in this process.
+
+    A server is configured by --server, UNDERWAY_URL or `underway login`. Ctrl-C cancels (locally:
+    twice stops at once; remotely: asks whether to cancel or detach, and cancels without a terminal).
+    """
     try:
         params = build_params(param or [], params_file)
     except ParamsError as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(ExitCode.USAGE) from None
+    from underway.cli import config
+
+    target = None if local else config.resolve(server)
+    if target is not None:
+        from underway.cli.remote import run_remote
+
+        raise typer.Exit(
+            run_remote(
+                target,
+                workflow=workflow,
+                params=params,
+                priority=priority,
+                timeout_s=timeout,
+                owner=owner,
+                as_json=as_json,
+                console=console,
+            )
+        )
+    from underway.cli.local_run import run_local
+
     code = asyncio.run(
         run_local(
             Settings(),
@@ -68,8 +99,23 @@ def run(
 @app.command()
 def workflows(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with parameter schemas).")] = False,
+    server: Annotated[str | None, typer.Option(help="List the workflows of this server.")] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="This installation's, even if a server is configured.")
+    ] = False,
 ) -> None:
-    """List the registered workflows and their parameters."""
+    """List the workflows (of the configured server, else registered here) and their parameters."""
+    from underway.cli import config
+
+    target = None if local else config.resolve(server)
+    if target is not None:
+        from underway.cli.remote import remote_workflows
+
+        remote_workflows(target, as_json=as_json, console=console)
+        return
+    from underway.cli.render import print_json, workflows_table
+    from underway.workflows.registry import default_registry, load_workflow_modules
+
     load_workflow_modules(Settings().workflow_modules)
     infos = [w.info() for w in default_registry.all()]
     if as_json:
@@ -80,3 +126,21 @@ def workflows(
 
 def main() -> None:
     app()
+
+
+# Remote mode: commands that talk to a server (underway/cli/remote/).
+from underway.cli.remote import api_keys_app, login, logout, ops_app  # noqa: E402
+
+app.command()(login)
+app.command()(logout)
+app.add_typer(ops_app, name="ops")
+app.add_typer(api_keys_app, name="api-keys")
+
+# Serving and administration: the web service, the published schemas, accounts.
+from underway.cli.schema import schema  # noqa: E402
+from underway.cli.serve import serve  # noqa: E402
+from underway.cli.users import users_app  # noqa: E402
+
+app.command()(serve)
+app.command()(schema)
+app.add_typer(users_app, name="users")

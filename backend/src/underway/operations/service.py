@@ -7,7 +7,7 @@ import builtins
 import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,8 @@ class OperationService:
             stored, created = await self._repo.create(row, first, admission)
         op = await self._view(stored)
         if created:
+            # The first event was written with the row; publish it so live feeds see the new operation.
+            self._broker.publish([first.with_seq(1)])
             self._lifecycle.submitted(op)
             self._dispatcher.wake()
         return op
@@ -257,7 +259,9 @@ class OperationService:
 
     # -- live ------------------------------------------------------------------------------------------
 
-    async def subscribe(self, operation_id: str, *, after_seq: int = 0) -> AsyncIterator[OperationEvent]:
+    async def subscribe(
+        self, operation_id: str, *, after_seq: int = 0
+    ) -> AsyncGenerator[OperationEvent, None]:
         """Every event with ``seq > after_seq``, in order, from the log and then live, ending after the
         terminal event. No gap and no duplicate, whatever the timing (see progress/writer.py)."""
         last = after_seq
@@ -292,7 +296,7 @@ class OperationService:
                 except Lagged:
                     continue
 
-    async def subscribe_all(self) -> AsyncIterator[OperationEvent]:
+    async def subscribe_all(self) -> AsyncGenerator[OperationEvent, None]:
         """Live events of every operation (for operator dashboards); a slow reader skips, never blocks."""
         with self._broker.subscribe_all() as sub:
             while True:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,8 +61,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, op_id = json.loads(raw)
-        return as_utc(datetime.fromisoformat(created)), str(op_id)
-    except (ValueError, TypeError) as exc:
+        # Only ids we hand out: a crafted id (a NUL byte, say) must not reach the database.
+        return as_utc(datetime.fromisoformat(created)), str(uuid.UUID(op_id))
+    except (ValueError, TypeError, AttributeError) as exc:
         raise InvalidCursor("invalid cursor") from exc
 
 

@@ -12,7 +12,6 @@ export function useAdminStream(onEvent: (event: OperationEvent) => void, onRecon
   handlers.current = { onEvent, onReconnected };
 
   useEffect(() => {
-    let wasOpen = false;
     const stream = new StreamConnection({
       url: () => wsUrl("/api/v1/admin/stream"),
       token: getToken,
@@ -24,9 +23,9 @@ export function useAdminStream(onEvent: (event: OperationEvent) => void, onRecon
       onState: (next) => {
         setState(next);
         if (next === "open") {
-          // This stream cannot resume from a seq: after a cut, reload what it may have missed.
-          if (wasOpen) handlers.current.onReconnected();
-          wasOpen = true;
+          // This stream cannot resume from a seq, nor replay what happened before it was subscribed
+          // (the first time too: the page's list may have loaded before): reload what it may have missed.
+          handlers.current.onReconnected();
         }
       },
       // The admin stream never ends on its own: a normal close is a server restart.

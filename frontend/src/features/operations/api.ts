@@ -157,6 +157,8 @@ export function useCancelOperation() {
     onSuccess: (op: Operation) => {
       queryClient.setQueryData(operationKeys.detail(op.id), op);
       void queryClient.invalidateQueries({ queryKey: operationKeys.all, refetchType: "none" });
+      // The dashboard's figures change too (active -> finished); without this they stay cached.
+      void queryClient.invalidateQueries({ queryKey: ["stats"] });
     },
   });
 }

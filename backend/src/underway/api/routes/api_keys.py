@@ -21,7 +21,8 @@ router = APIRouter(
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100, description="What the key is for.")
+    # No NUL: PostgreSQL refuses it in text columns, which would be a 500 instead of a 422.
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]+$", description="What the key is for.")
     expires_at: AwareDatetime | None = Field(None, description="Unset: the key never expires.")
 
 
