@@ -71,7 +71,11 @@ class Settings(BaseSettings):
     rate_limit_login: str = Field(
         "10/minute", description="Login attempts per client IP and, separately, per username."
     )
-    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body; 413 above.")
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body; 413 above (room for data_validation's 2 MB inline CSV).",
+    )
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /api/v1/metrics.")
     web_dir: Path | None = Field(
         None,

@@ -9,23 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.sdk.live import ThreadedServer
+from tests.support.doc_examples import python_blocks
 from underway.auth.models import Role
 from underway.client import Client
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "sdk.md"
 DOC_URL = "http://localhost:8000"
-BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
-
-
-def python_blocks(text: str) -> list[tuple[int, str]]:
-    """(line number, code) of each ```python block."""
-    return [(text.count("\n", 0, m.start()) + 2, m.group(1)) for m in BLOCK.finditer(text)]
 
 
 def test_the_doc_has_examples() -> None:
