@@ -48,6 +48,8 @@ lint: install-backend ## ruff and mypy (strict)
 	cd $(BACKEND) && $(UV) run ruff check src tests ../bench
 	cd $(BACKEND) && $(UV) run ruff format --check src tests ../bench
 	cd $(BACKEND) && $(UV) run mypy
+	cd $(BACKEND) && $(UV) run ruff check ../e2e && $(UV) run ruff format --check ../e2e
+	cd $(BACKEND) && $(UV) run mypy --config-file ../e2e/mypy.ini ../e2e
 
 .PHONY: test-backend
 test-backend: install-backend ## Backend tests on SQLite and PostgreSQL
@@ -61,7 +63,7 @@ test-frontend: install-frontend ## Biome, TypeScript, Vitest, stale-client check
 
 .PHONY: e2e
 e2e: install ## Playwright end-to-end tests in headless Chromium (HEADED=1 to watch)
-	@if [ -d e2e/tests ]; then cd $(BACKEND) && $(UV) run pytest -q ../e2e; fi
+	@if [ -d e2e/tests ]; then cd $(BACKEND) && $(UV) run pytest -q -c ../e2e/pytest.ini ../e2e; fi
 
 .PHONY: test
 test: lint test-backend test-frontend e2e ## Every suite
