@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from queue import Empty, Queue
+from typing import IO
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
@@ -57,12 +58,22 @@ class LiveProcess:
         )
         self.lines: list[str] = []
         self._queue: Queue[str] = Queue()
+        self._stdout: list[str] = []
         assert self.proc.stderr is not None
-        threading.Thread(target=self._pump, args=(self.proc.stderr,), daemon=True).start()
+        assert self.proc.stdout is not None
+        # Each pipe has its own reader, so neither can fill up and block the process, and no other
+        # reader (such as communicate()) can take lines that the tests wait for.
+        self._readers = [
+            threading.Thread(target=self._pump, args=(self.proc.stderr, self._queue.put), daemon=True),
+            threading.Thread(target=self._pump, args=(self.proc.stdout, self._stdout.append), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
 
-    def _pump(self, stream: object) -> None:
-        for line in stream:  # type: ignore[attr-defined]
-            self._queue.put(line.rstrip("\n"))
+    @staticmethod
+    def _pump(stream: IO[str], put: Callable[[str], None]) -> None:
+        for line in stream:
+            put(line)
 
     def wait_for_line(self, predicate: Callable[[str], bool], timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -71,7 +82,7 @@ class LiveProcess:
             if remaining <= 0:
                 raise TimeoutError(f"no matching line within {timeout} s; got: {self.lines}")
             try:
-                line = self._queue.get(timeout=remaining)
+                line = self._queue.get(timeout=remaining).rstrip("\n")
             except Empty:
                 continue
             self.lines.append(line)
@@ -79,7 +90,10 @@ class LiveProcess:
                 return line
 
     def finish(self, timeout: float = 30) -> tuple[int, str]:
-        out, _ = self.proc.communicate(timeout=timeout)
+        """Wait for the exit; returns the exit code and all of stdout, with every stderr line in ``lines``."""
+        code = self.proc.wait(timeout=timeout)
+        for reader in self._readers:  # both pipes read to their end
+            reader.join(timeout=timeout)
         while not self._queue.empty():
-            self.lines.append(self._queue.get())
-        return self.proc.returncode, out
+            self.lines.append(self._queue.get().rstrip("\n"))
+        return code, "".join(self._stdout)
