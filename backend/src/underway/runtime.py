@@ -1,7 +1,9 @@
 """The embedded runtime: store, event writer, broker, dispatcher and service wired together.
 
-``async with Runtime.open(settings) as rt`` migrates the database, settles what a previous process
-left running, starts the workers, and on exit stops them and settles what they were running.
+``async with Runtime.open(settings) as rt`` migrates the database, settles what gone workers left
+running (never a live process's work), starts the workers, and on exit stops them and settles what
+they were running. ``own_submissions_only=True`` (``underway run``) makes a runtime that runs only the
+operations submitted through it, which no other process will take either.
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from underway.operations.lifecycle import Lifecycle
 from underway.operations.observers import OperationObserver
-from underway.operations.recovery import InterruptionPolicy, recover
+from underway.operations.recovery import InterruptionPolicy, Recovery
 from underway.operations.runner import OperationRunner
 from underway.operations.service import OperationService
 from underway.progress.broker import EventBroker
 from underway.progress.writer import EventWriter
-from underway.queue.dispatcher import LocalDispatcher
+from underway.queue.dispatcher import Dispatcher, LocalDispatcher
+from underway.queue.lease import WorkerLease
 from underway.settings import Settings
 from underway.store.engine import create_engine, upgrade
 from underway.store.operations_repo import OperationRepository
+from underway.store.workers_repo import WorkerRepository
 from underway.workflows.processes import shutdown_process_pool
 from underway.workflows.registry import WorkflowRegistry, default_registry, load_workflow_modules
 
@@ -37,7 +41,7 @@ class Runtime:
     registry: WorkflowRegistry
     broker: EventBroker
     lifecycle: Lifecycle
-    dispatcher: LocalDispatcher
+    dispatcher: Dispatcher
     service: OperationService
     repo: OperationRepository
 
@@ -50,6 +54,7 @@ class Runtime:
         registry: WorkflowRegistry | None = None,
         observers: Sequence[OperationObserver] = (),
         start_workers: bool = True,
+        own_submissions_only: bool = False,
     ) -> AsyncIterator[Runtime]:
         registry = registry or default_registry
         # Workflow steps run in threads (ctx.run_sync); a shorter GIL switch interval keeps the event
@@ -69,19 +74,39 @@ class Runtime:
             repo,
             lifecycle,
             writer,
+            settings.data_dir,
             settings.artifacts_dir,
             settings.progress_interval_s,
             settings.cancel_grace_s,
         )
-        policy = InterruptionPolicy(lifecycle, registry)
+        policy = InterruptionPolicy(lifecycle, registry, settings.max_attempts)
+        workers = WorkerRepository(engine)
+        recovery = Recovery(repo, workers, policy, settings.worker_lease_s)
         dispatcher = LocalDispatcher(
-            repo, lifecycle, runner, settings.workers, settings.max_running_per_user, policy
+            repo,
+            lifecycle,
+            runner,
+            WorkerLease(workers),
+            recovery,
+            policy,
+            workers=settings.workers,
+            max_running_per_user=settings.max_running_per_user,
+            heartbeat_s=settings.heartbeat_s,
+            own_submissions_only=own_submissions_only,
         )
-        service = OperationService(settings, registry, repo, broker, lifecycle, dispatcher)
+        service = OperationService(
+            settings,
+            registry,
+            repo,
+            broker,
+            lifecycle,
+            dispatcher,
+            recovery,
+            reserve_for=dispatcher.worker_id if own_submissions_only else None,
+        )
         writer.start()
         try:
             if start_workers:
-                await recover(repo, policy)
                 await dispatcher.start()
             yield cls(settings, engine, registry, broker, lifecycle, dispatcher, service, repo)
         finally:

@@ -41,6 +41,20 @@ class Settings(BaseSettings):
         ge=0,
         description="Progress events are persisted at most once per interval per operation.",
     )
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        description="Runs of a retry-safe operation before an interruption fails it instead of re-queuing.",
+    )
+    heartbeat_s: float = Field(
+        5, gt=0, description="How often a worker renews its lease and looks for abandoned operations."
+    )
+    worker_lease_s: float = Field(
+        30,
+        gt=0,
+        description="A worker silent for this long is presumed dead; its operations are settled "
+        "(at least 2 heartbeats).",
+    )
     workflow_modules: list[str] = Field(
         default_factory=list,
         description="Extra Python modules to import for their workflows (comma-separated).",
@@ -62,6 +76,12 @@ class Settings(BaseSettings):
     allowed_ws_origins: CommaList = Field(
         default_factory=list,
         description="Extra origins allowed to open WebSocket streams (same-origin always is).",
+    )
+    ws_ping_interval_s: float = Field(
+        20, gt=0, description="`underway serve` pings every WebSocket this often (s) to find dead peers."
+    )
+    ws_ping_timeout_s: float = Field(
+        20, gt=0, description="A WebSocket peer that does not answer a ping within this (s) is dropped."
     )
     redis_url: str | None = Field(
         None, description="Redis URL for rate-limit counters shared by processes; unset: in memory."
@@ -114,6 +134,13 @@ class Settings(BaseSettings):
     def _timeouts_consistent(self) -> Settings:
         if self.default_timeout_s > self.max_timeout_s:
             raise ValueError("UNDERWAY_DEFAULT_TIMEOUT_S must not exceed UNDERWAY_MAX_TIMEOUT_S")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlives_heartbeats(self) -> Settings:
+        # A lease shorter than two heartbeats would let one late heartbeat declare a live worker dead.
+        if self.worker_lease_s < 2 * self.heartbeat_s:
+            raise ValueError("UNDERWAY_WORKER_LEASE_S must be at least twice UNDERWAY_HEARTBEAT_S")
         return self
 
     @cached_property

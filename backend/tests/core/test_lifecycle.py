@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from underway.operations.errors import InvalidParams, InvalidSubmission, WorkflowNotFound
-from underway.operations.models import EventType
+from underway.operations.models import EventType, OperationEvent
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
 
@@ -95,17 +97,36 @@ async def test_invalid_submissions_are_refused_with_field_errors_and_store_nothi
 
 
 async def test_blocking_step_in_a_thread_does_not_stall_other_operations(runtime: Runtime) -> None:
-    blocking = await runtime.service.submit(workflow="test.blocking", params={"seconds": 2}, owner="alice")
+    async def progress_events(op_id: str, count: int) -> list[OperationEvent]:
+        got: list[OperationEvent] = []
+        async for event in runtime.service.subscribe(op_id):
+            if event.type is EventType.PROGRESS:
+                got.append(event)
+                if len(got) == count:
+                    break
+        return got
+
+    # Spins in a ctx.run_sync thread, reporting progress, until it is cancelled.
+    blocking = await runtime.service.submit(workflow="test.blocking", params={"seconds": 600}, owner="alice")
+    await asyncio.wait_for(progress_events(blocking.id, 1), 20)
+
+    other = await runtime.service.submit(
+        workflow="demo.sleep", params={"steps": 1000, "step_s": 0.01}, owner="bob"
+    )
+    live = await asyncio.wait_for(progress_events(other.id, 5), 20)
+    assert [e.percent for e in live] == sorted({e.percent for e in live}), "fresh progress kept arriving"
+    assert (await runtime.service.cancel(other.id)).status is OperationStatus.CANCELLING
+    assert (await runtime.service.wait(other.id, timeout=20)).status is OperationStatus.CANCELLED
+
     quick = await runtime.service.submit(
         workflow="demo.sleep", params={"steps": 5, "step_s": 0.01}, owner="bob"
     )
-    done = await runtime.service.wait(quick.id, timeout=20)
-    assert done.status is OperationStatus.COMPLETED
+    assert (await runtime.service.wait(quick.id, timeout=20)).status is OperationStatus.COMPLETED
     still = await runtime.service.get(blocking.id)
-    assert still.status is OperationStatus.RUNNING, (
-        "the quick operation finished while the thread kept working"
-    )
-    assert (await runtime.service.wait(blocking.id, timeout=20)).status is OperationStatus.COMPLETED
+    assert still.status is OperationStatus.RUNNING, "the others were served while the thread kept working"
+
+    await runtime.service.cancel(blocking.id)  # the thread checks ctx.stop_requested
+    assert (await runtime.service.wait(blocking.id, timeout=20)).status is OperationStatus.CANCELLED
 
 
 async def test_cpu_heavy_step_runs_in_a_process(runtime: Runtime) -> None:

@@ -113,3 +113,25 @@ async def test_a_cursor_we_did_not_hand_out_is_refused(runtime: Runtime) -> None
     ):
         with pytest.raises(InvalidCursor):
             await runtime.service.list(OperationFilter(owner="alice"), cursor=forged)
+
+
+async def test_per_user_running_limit_holds_across_two_runtimes(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    settings = settings_factory(workers=4, max_running_per_user=1)
+    async with Runtime.open(settings) as first:
+        alice1 = await first.service.submit(workflow="demo.sleep", params=HOLD, owner="alice")
+        await wait_for_status(first, alice1.id, "running")
+        alice2 = await first.service.submit(workflow="demo.sleep", params=HOLD, owner="alice")
+        async with Runtime.open(settings) as second:
+            # bob's operation queued after alice's second: once the second runtime runs it, that
+            # runtime has looked at alice's too, with free workers, and left it queued.
+            bobs = await second.service.submit(workflow="demo.sleep", params=QUICK, owner="bob")
+            assert (await second.service.wait(bobs.id, timeout=30)).status is OperationStatus.COMPLETED
+            assert (await second.service.get(alice2.id)).status is OperationStatus.QUEUED
+        await first.service.cancel(alice1.id)
+        started = await wait_for_status(first, alice2.id, "running")
+        ended = await first.service.get(alice1.id)
+        assert ended.finished_at is not None and started.started_at is not None
+        assert started.started_at >= ended.finished_at
+        await first.service.cancel(alice2.id)

@@ -58,10 +58,13 @@ async def test_progress_is_coalesced_but_stage_changes_and_the_last_event_are_ke
     op = await runtime.service.submit(workflow="test.chatty", params={"calls": 100_000}, owner="alice")
     final = await runtime.service.wait(op.id, timeout=60)
     events = await runtime.service.events(op.id)
-    [e for e in events if e.type is EventType.PROGRESS]
+    progress = [e for e in events if e.type is EventType.PROGRESS]
     assert final.status is OperationStatus.COMPLETED
     assert len(events) < 500, f"100,000 progress calls must not become {len(events)} rows"
+    assert progress, "coalesced, not dropped"
     assert [e.stage for e in events if e.type is EventType.STAGE] == ["count"]
+    # The final report itself is stored (its message says so), not only the 100 % of the end.
+    assert (progress[-1].percent, progress[-1].message) == (100, "Call 100000 of 100000")
     assert events[-1].status is OperationStatus.COMPLETED and events[-1].percent == 100
 
 
@@ -78,13 +81,19 @@ async def test_many_concurrent_subscribers_all_get_every_event(runtime: Runtime)
     assert all(r == list(range(1, final.last_seq + 1)) for r in results)
 
 
+async def subscribed(rt: Runtime) -> None:
+    # The broker signals nothing on subscribe: yield to the feed's task until its subscription shows.
+    while rt.broker.subscriber_count == 0:  # noqa: ASYNC110
+        await asyncio.sleep(0)
+
+
 async def test_the_all_operations_feed_sees_a_new_operation_as_soon_as_it_is_queued(
     settings_factory: Callable[..., Settings],
 ) -> None:
     async with Runtime.open(settings_factory(workers=1)) as rt:
         feed = rt.service.subscribe_all()
         first = asyncio.ensure_future(anext(feed))
-        await asyncio.sleep(0)  # one loop turn: the feed subscribes (no await before that) before the submit
+        await asyncio.wait_for(subscribed(rt), 10)  # the feed must be listening before the submit
         op = await rt.service.submit(workflow="demo.sleep", params={"steps": 1, "step_s": 0}, owner="alice")
         event = await asyncio.wait_for(first, 10)
         assert (event.operation_id, event.seq, event.status) == (op.id, 1, OperationStatus.QUEUED)

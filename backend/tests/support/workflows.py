@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +14,8 @@ from underway.workflows import Stage, WorkflowContext, workflow
 class ChattyParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     calls: int = Field(100_000, ge=0)
+    in_thread: bool = Field(False, description="Report from a ctx.run_sync worker thread.")
+    log_every: int = Field(0, ge=0, description="Also log a line every this many calls (0: never).")
 
 
 @workflow(
@@ -21,14 +23,27 @@ class ChattyParams(BaseModel):
     title="Chatty",
     params=ChattyParams,
     stages=[Stage(name="count", weight=1)],
-    description="Reports progress `calls` times in a tight loop.",
+    description="Reports progress `calls` times in a tight loop, on the event loop or from a thread.",
 )
 async def chatty(ctx: WorkflowContext, params: ChattyParams) -> dict[str, Any]:
     await ctx.stage("count")
-    for i in range(params.calls):
-        ctx.progress(done=i + 1, total=params.calls)
-        if i % 1000 == 0:
-            await ctx.checkpoint()
+
+    def report(i: int) -> None:
+        ctx.progress(done=i + 1, total=params.calls, message=f"Call {i + 1} of {params.calls}")
+        if params.log_every and (i + 1) % params.log_every == 0:
+            ctx.log(f"{i + 1} calls")
+
+    def report_all() -> None:
+        for i in range(params.calls):
+            report(i)
+
+    if params.in_thread:
+        await ctx.run_sync(report_all)
+    else:
+        for i in range(params.calls):
+            report(i)
+            if i % 1000 == 0:
+                await ctx.checkpoint()
     return {"calls": params.calls}
 
 
@@ -125,3 +140,91 @@ async def primes(ctx: WorkflowContext, params: PrimesParams) -> dict[str, Any]:
         ctx.progress(done=chunk + 1, total=params.chunks)
         await ctx.checkpoint()
     return {"primes": found}
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@workflow(
+    name="test.no_stage",
+    title="Progress without a stage",
+    params=NoParams,
+    stages=[Stage(name="first"), Stage(name="second")],
+    description="Reports progress without ever calling ctx.stage().",
+)
+async def no_stage(ctx: WorkflowContext, params: NoParams) -> dict[str, Any]:
+    ctx.progress(0.5, message="Halfway without a stage")
+    return {}
+
+
+@workflow(
+    name="test.quick_stages",
+    title="Quick stages",
+    params=NoParams,
+    stages=[Stage(name="a"), Stage(name="b")],
+    description="Reports progress and changes stage at once, before the report would have left.",
+)
+async def quick_stages(ctx: WorkflowContext, params: NoParams) -> dict[str, Any]:
+    await ctx.stage("a")
+    ctx.progress(0.5, message="Half of a")
+    await ctx.stage("b")
+    return {}
+
+
+@workflow(
+    name="test.eta_probe",
+    title="ETA probe",
+    params=NoParams,
+    stages=[Stage(name="work")],
+    description="Its first progress event is below 1 %, too little for a rate-based ETA.",
+)
+async def eta_probe(ctx: WorkflowContext, params: NoParams) -> dict[str, Any]:
+    await ctx.stage("work")
+    ctx.progress(0.001, message="Just started")
+    ctx.log("Started")  # a log line sends the held-back report first, so it is the first progress event
+    await asyncio.sleep(0.3)  # a duration worth recording for the next run's ETA
+    ctx.progress(1.0, message="Done")
+    return {}
+
+
+class UntilCancelParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    then: Literal["return", "checkpoint"] = Field(
+        description="Once the cancel is requested: return a result (it wins) or checkpoint (the cancel wins)."
+    )
+
+
+@workflow(
+    name="test.until_cancel",
+    title="Until cancel",
+    params=UntilCancelParams,
+    stages=[Stage(name="wait")],
+    description="Waits for a cancel request, reports and logs after it, then returns or checkpoints.",
+)
+async def until_cancel(ctx: WorkflowContext, params: UntilCancelParams) -> dict[str, Any]:
+    await ctx.stage("wait", "Waiting for a cancel")
+    ctx.progress(0.5, message="Waiting for a cancel")
+    await ctx.wait_for_stop()
+    ctx.progress(0.9, message="Saw the cancel")
+    ctx.log("Wrapping up after the cancel")
+    if params.then == "checkpoint":
+        await ctx.checkpoint()
+    return {"finished": True}
+
+
+@workflow(
+    name="test.partial",
+    title="Partial output",
+    params=NoParams,
+    stages=[Stage(name="write")],
+    description="Saves a first artifact, reports progress, then waits to be cancelled.",
+)
+async def partial(ctx: WorkflowContext, params: NoParams) -> dict[str, Any]:
+    await ctx.stage("write")
+    await ctx.save_artifact("part-1.csv", "id,value\n1,42\n")
+    ctx.progress(0.4, message="Part 1 of 3 written")
+    ctx.log("Part 1 saved")
+    await ctx.wait_for_stop()
+    await ctx.checkpoint()
+    return {}

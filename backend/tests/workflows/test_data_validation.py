@@ -40,23 +40,9 @@ RULES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="session")
-def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One generated ledger for the whole session (shared with the monthly_report tests)."""
-    data_dir = tmp_path_factory.getbasetemp() / "shared-datasets"
-    ensure_dataset(data_dir)
-    return data_dir
-
-
-@pytest.fixture(autouse=True)
-def _use_shared_dataset(monkeypatch: pytest.MonkeyPatch, shared_data_dir: Path) -> None:
-    monkeypatch.setenv("UNDERWAY_DATA_DIR", str(shared_data_dir))
-
-
 @pytest.fixture
-def uploads(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Path:
+def uploads(settings: Settings) -> Path:
     """The runtime's own uploads folder, where a server would have stored user files."""
-    monkeypatch.setenv("UNDERWAY_DATA_DIR", str(settings.data_dir))
     folder = settings.data_dir / "uploads"
     folder.mkdir(parents=True)
     return folder

@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -30,25 +31,16 @@ from underway.operations.errors import InvalidParams
 from underway.operations.models import EventType, Operation
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
-from underway.workflows.builtin.monthly_report.dataset import FX_TO_REPORTING, ensure_dataset
+from underway.settings import Settings
+from underway.workflows.builtin.monthly_report.dataset import (
+    FX_TO_REPORTING,
+    dataset_path,
+    ensure_dataset,
+)
 
 STAGES = ["extract", "validate", "calculate", "render", "package"]
 CENT = Decimal("0.01")
 YEAR, MONTH = 2024, 3
-
-
-@pytest.fixture(scope="session")
-def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One generated ledger for the whole session (shared with the data_validation tests)."""
-    data_dir = tmp_path_factory.getbasetemp() / "shared-datasets"
-    ensure_dataset(data_dir)
-    return data_dir
-
-
-@pytest.fixture(autouse=True)
-def _use_shared_dataset(monkeypatch: pytest.MonkeyPatch, shared_data_dir: Path) -> None:
-    # Workflows find the data set through UNDERWAY_DATA_DIR, as they would in production.
-    monkeypatch.setenv("UNDERWAY_DATA_DIR", str(shared_data_dir))
 
 
 # -- the independent computation --------------------------------------------------------------
@@ -209,9 +201,30 @@ async def test_full_report_matches_an_independent_computation(
     # Progress: the five stages in order, percent never going down, ending at 100.
     assert final.progress.percent == 100
     events = await runtime.service.events(final.id)
+    assert GENERATING not in [e.message for e in events], "the ledger cached in the data dir is used"
     assert [e.stage for e in events if e.type is EventType.STAGE] == STAGES
     running = [e.percent for e in events if e.status is OperationStatus.RUNNING]
     assert running == sorted(running)
+
+
+GENERATING = "Generating the built-in transactions ledger (first use only)"
+
+
+async def test_the_ledger_is_generated_once_in_the_runtimes_data_dir(
+    settings_factory: Callable[..., Settings], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "fresh-installation"
+    async with Runtime.open(settings_factory(data_dir=data_dir)) as rt:
+        first = await run(rt, month=MONTH, year=YEAR, formats=["csv"])
+        second = await run(rt, month=MONTH, year=YEAR, formats=["csv"])
+        logs = [
+            [e.message for e in await rt.service.events(op.id) if e.type is EventType.LOG]
+            for op in (first, second)
+        ]
+    assert first.status is second.status is OperationStatus.COMPLETED
+    assert GENERATING in logs[0] and GENERATING not in logs[1], "the second run reuses the cache"
+    assert dataset_path(data_dir).is_file()
+    assert first.result == second.result
 
 
 async def test_charts_add_drawings_to_the_pdf(runtime: Runtime) -> None:

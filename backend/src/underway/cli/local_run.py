@@ -37,7 +37,9 @@ async def run_local(
     as_json: bool,
     console: Console,
 ) -> int:
-    async with Runtime.open(settings) as rt:
+    # Only its own operation: a server on the same database keeps its queue and its running work,
+    # and does not take this one either (this process follows it live and cancels it on Ctrl-C).
+    async with Runtime.open(settings, own_submissions_only=True) as rt:
         try:
             op = await rt.service.submit(
                 workflow=workflow,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -15,13 +17,16 @@ from rich.progress import (
 )
 
 from underway.operations.models import EventType, OperationEvent
+from underway.operations.status import OperationStatus
+
+
+def _clock(seconds: float) -> str:
+    s = max(0, round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def _eta(seconds: float | None) -> str:
-    if seconds is None:
-        return "ETA -:--:--"
-    s = round(seconds)
-    return f"ETA {s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return "ETA -:--:--" if seconds is None else f"ETA {_clock(seconds)}"
 
 
 class ProgressView:
@@ -35,11 +40,12 @@ class ProgressView:
             TaskProgressColumn(),
             TimeElapsedColumn(),
             TextColumn("{task.fields[eta]}"),
-            TextColumn("{task.fields[message]}"),
+            TextColumn("{task.fields[message]}", markup=False),  # workflow text, not markup
             console=console,
             transient=False,
         )
         self._task: TaskID = self._progress.add_task(title, total=100, stage="queued", eta="", message="")
+        self._started_at: datetime | None = None  # when the operation started running, by its events
 
     def __enter__(self) -> ProgressView:
         self._progress.start()
@@ -52,19 +58,14 @@ class ProgressView:
         self._progress.console.print(text)
 
     def apply(self, event: OperationEvent) -> None:
+        if self._started_at is None and event.status is OperationStatus.RUNNING:
+            self._started_at = event.ts
         if not self._console.is_terminal and event.type in {EventType.STATUS, EventType.STAGE}:
             # No live bar when output is a pipe or a log file: print the milestones instead.
-            where = (
-                f" {event.stage} {event.stage_index + 1}/{event.total_stages}"
-                if event.stage_index is not None
-                else ""
-            )
-            self._console.print(
-                f"{event.status.value}{where} {event.percent:.0f}% {event.message or ''}".rstrip()
-            )
+            self._console.print(self._milestone(event), markup=False, highlight=False)
         if event.type is EventType.LOG:
             self._progress.console.print(
-                f"[dim]{event.ts:%H:%M:%S}[/] {event.level or 'info'}: {event.message}"
+                f"[dim]{event.ts:%H:%M:%S}[/] {event.level or 'info'}: {escape(event.message or '')}"
             )
             return
         stage = event.status.value
@@ -79,3 +80,19 @@ class ProgressView:
             eta=_eta(event.eta_s) if not event.status.is_terminal else "",
             message=event.message or "",
         )
+
+    def _milestone(self, event: OperationEvent) -> str:
+        """One line: status and stage (x/y), percent, time running (by the server's clock), ETA, message."""
+        where = (
+            f" {event.stage} {event.stage_index + 1}/{event.total_stages}"
+            if event.stage_index is not None
+            else ""
+        )
+        parts = [f"{event.status.value}{where} {event.percent:.0f}%"]
+        if self._started_at is not None:
+            parts.append(f"{_clock((event.ts - self._started_at).total_seconds())} elapsed")
+        if event.status is OperationStatus.RUNNING:
+            parts.append(_eta(event.eta_s))
+        if event.message:
+            parts.append(event.message)
+        return " · ".join(parts)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from underway.operations.status import OperationStatus
+from underway.views import View
 
 JsonObject = dict[str, Any]
 
@@ -41,7 +42,7 @@ class EventType(StrEnum):
 LogLevel = Literal["debug", "info", "warning", "error"]
 
 
-class Progress(BaseModel):
+class Progress(View):
     """Where an operation stands. ``percent`` is weighted by stage weights and never goes down while running."""
 
     percent: float = Field(0.0, ge=0, le=100)
@@ -65,14 +66,14 @@ class OperationEvent(Progress):
     ts: datetime
 
 
-class Artifact(BaseModel):
+class Artifact(View):
     name: str
     size: int = Field(ge=0)
     media_type: str
     created_at: datetime
 
 
-class Operation(BaseModel):
+class Operation(View):
     """An operation as users see it."""
 
     id: str
@@ -95,7 +96,7 @@ class Operation(BaseModel):
     attempt: int = Field(1, ge=1, description="Increases when an interrupted operation is re-queued.")
 
 
-class OperationPage(BaseModel):
+class OperationPage(View):
     items: list[Operation]
     next_cursor: str | None = Field(
         None, description="Pass as `cursor` to get the next page; null on the last."
@@ -112,7 +113,7 @@ class OperationFilter(BaseModel):
     created_before: datetime | None = None
 
 
-class Stats(BaseModel):
+class Stats(View):
     """Dashboard figures, for one user or (for admins) everyone."""
 
     active: int = Field(description="Queued, running or cancelling.")
@@ -126,13 +127,13 @@ class Stats(BaseModel):
     )
 
 
-class UserUsage(BaseModel):
+class UserUsage(View):
     owner: str
     queued: int
     running: int
 
 
-class QueueSnapshot(BaseModel):
+class QueueSnapshot(View):
     depth_by_priority: dict[Priority, int]
     queued: int
     running: int

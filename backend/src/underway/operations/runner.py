@@ -26,6 +26,7 @@ from underway.progress.tracker import ProgressTracker
 from underway.store.operations_repo import OperationRepository
 from underway.store.tables import OperationRow
 from underway.workflows.context import OperationCancelled, WorkflowContext
+from underway.workflows.definition import Workflow
 from underway.workflows.registry import WorkflowRegistry
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class OperationRunner:
         repo: OperationRepository,
         lifecycle: Lifecycle,
         sink: EventSink,
+        data_dir: Path,
         artifacts_dir: Path,
         progress_interval_s: float,
         cancel_grace_s: float,
@@ -83,18 +85,21 @@ class OperationRunner:
         self._repo = repo
         self._lifecycle = lifecycle
         self._sink = sink
+        self._data_dir = data_dir
         self._artifacts_dir = artifacts_dir
         self._interval = progress_interval_s
         self._grace = cancel_grace_s
         self._history: dict[str, tuple[float, dict[str, float]]] = {}
 
-    async def _stage_history(self, workflow: str) -> dict[str, float]:
-        """Per-stage mean durations for the ETA, refreshed at most every minute per workflow."""
+    async def _stage_history(self, wf: Workflow) -> dict[str, float]:
+        """Per-stage mean durations for the ETA, refreshed at most every minute per workflow, but at
+        every start while a stage has no history yet (so a first completed run informs the next)."""
         now = time.monotonic()
-        cached = self._history.get(workflow)
-        if cached is None or now - cached[0] > _HISTORY_TTL_S:
-            cached = (now, await self._repo.stage_history(workflow))
-            self._history[workflow] = cached
+        cached = self._history.get(wf.name)
+        missing = cached is not None and any(s.name not in cached[1] for s in wf.stages)
+        if cached is None or missing or now - cached[0] > _HISTORY_TTL_S:
+            cached = (now, await self._repo.stage_history(wf.name))
+            self._history[wf.name] = cached
         return cached[1]
 
     async def run(self, row: OperationRow, handle: RunHandle) -> OperationStatus | None:
@@ -104,10 +109,15 @@ class OperationRunner:
         try:
             wf = self._registry.get(row.workflow)
             params = wf.validate_params(row.params)
-            tracker = ProgressTracker(wf.stages, await self._stage_history(wf.name))
+            tracker = ProgressTracker(wf.stages, await self._stage_history(wf))
             emitter = ProgressEmitter(row.id, tracker, self._sink, self._interval, asyncio.get_running_loop())
             ctx = WorkflowContext(
-                row.id, row.owner, emitter, self._artifacts_dir / row.id, self._recorder(row.id)
+                row.id,
+                row.owner,
+                emitter,
+                self._data_dir,
+                self._artifacts_dir / row.id,
+                self._recorder(row.id),
             )
             handle.ctx = ctx
             if handle.stop_reason is not None:
@@ -117,8 +127,6 @@ class OperationRunner:
         except UnderwayError as exc:  # unknown workflow or params no longer valid (code changed)
             outcome = Outcome(OperationStatus.FAILED, str(exc), error=str(exc))
         if emitter is not None:
-            if outcome.status is OperationStatus.CANCELLED and handle.stop_reason == "cancel":
-                emitter.status = OperationStatus.CANCELLING
             emitter.flush()
             emitter.close()
         return await self._settle(row, outcome, tracker)

@@ -32,6 +32,7 @@ from underway.operations.models import (
     Stats,
     UserUsage,
 )
+from underway.operations.recovery import Recovery
 from underway.operations.status import OperationStatus
 from underway.progress.broker import EventBroker, Lagged
 from underway.progress.events import EventDraft
@@ -57,13 +58,20 @@ class OperationService:
         broker: EventBroker,
         lifecycle: Lifecycle,
         dispatcher: Dispatcher,
+        recovery: Recovery,
+        *,
+        reserve_for: str | None = None,
     ) -> None:
+        """``reserve_for``: a worker id that new operations are reserved for, so that no other
+        worker takes them (``underway run`` runs its own operation next to a server)."""
         self._settings = settings
         self._registry = registry
         self._repo = repo
         self._broker = broker
         self._lifecycle = lifecycle
         self._dispatcher = dispatcher
+        self._recovery = recovery
+        self._reserve_for = reserve_for
         # One admission at a time in this process (the database serialises across processes).
         self._admission_lock = asyncio.Lock()
 
@@ -114,6 +122,7 @@ class OperationService:
             enqueued_at=now,
             total_stages=len(wf.stages),
             message="Queued",
+            worker_id=self._reserve_for,
         )
         first = EventDraft(
             row.id,
@@ -235,9 +244,7 @@ class OperationService:
             if status.is_terminal:
                 raise OperationFinished(operation_id, status.value)
             if status is OperationStatus.CANCELLING:
-                if force:
-                    self._dispatcher.request_stop(operation_id, "cancel", force=True)
-                return await self._view(row)
+                return await self._view(await self._stop_where_it_runs(row, force))
             if status is OperationStatus.QUEUED:
                 moved = await self._lifecycle.move(
                     operation_id,
@@ -251,11 +258,19 @@ class OperationService:
                     operation_id, OperationStatus.CANCELLING, message="Cancelling"
                 )
                 if moved is not None:
-                    self._dispatcher.request_stop(operation_id, "cancel", force=force)
+                    moved = await self._stop_where_it_runs(moved, force)
             if moved is not None:
                 return await self._view(moved)
             row = await self._row(operation_id, owner)
         raise OperationFinished(operation_id, row.status)
+
+    async def _stop_where_it_runs(self, row: OperationRow, force: bool) -> OperationRow:
+        """Stop a cancelling operation: here at once if this process runs it; in another process at
+        that worker's next poll (it watches for ``cancelling``); here and now if its worker is gone.
+        ``force`` only reaches a workflow running in this process; elsewhere the grace period applies."""
+        if self._dispatcher.request_stop(row.id, "cancel", force=force):
+            return row
+        return await self._recovery.settle_if_abandoned(row) or row
 
     # -- live ------------------------------------------------------------------------------------------
 
@@ -339,6 +354,11 @@ class OperationService:
             success_rate=round(len(completed) / len(week), 4) if week else None,
             avg_duration_s=round(sum(durations) / len(durations), 3) if durations else None,
         )
+
+    async def active_by_workflow(self) -> dict[tuple[OperationStatus, str], int]:
+        """How many operations are queued, running or cancelling, per (status, workflow)."""
+        rows = await self._repo.count_active_by_workflow()
+        return {(OperationStatus(status), workflow): n for status, workflow, n in rows}
 
     async def queue_snapshot(self) -> QueueSnapshot:
         depth, usage = await self._repo.queue_usage()

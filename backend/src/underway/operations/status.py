@@ -18,10 +18,6 @@ class OperationStatus(StrEnum):
     def is_terminal(self) -> bool:
         return self in TERMINAL_STATUSES
 
-    @property
-    def is_active(self) -> bool:
-        return not self.is_terminal
-
 
 TERMINAL_STATUSES = frozenset(
     {
@@ -48,7 +44,3 @@ LEGAL_TRANSITIONS: dict[OperationStatus, frozenset[OperationStatus]] = {
 def sources_of(target: OperationStatus) -> frozenset[OperationStatus]:
     """The statuses from which ``target`` may be reached (used for compare-and-set updates)."""
     return frozenset(s for s, targets in LEGAL_TRANSITIONS.items() if target in targets)
-
-
-def is_legal(source: OperationStatus, target: OperationStatus) -> bool:
-    return target in LEGAL_TRANSITIONS[source]

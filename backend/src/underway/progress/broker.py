@@ -42,12 +42,6 @@ class Subscription:
             raise Lagged
         return await self._queue.get()
 
-    def get_nowait(self) -> OperationEvent | None:
-        try:
-            return self._queue.get_nowait()
-        except asyncio.QueueEmpty:
-            return None
-
     def close(self) -> None:
         self._broker._remove(self._key, self)
 
@@ -78,6 +72,7 @@ class EventBroker:
 
     @property
     def subscriber_count(self) -> int:
+        """How many subscriptions are open (lets a caller wait until a feed listens)."""
         return sum(len(s) for s in self._subs.values())
 
     def _add(self, key: str) -> Subscription:

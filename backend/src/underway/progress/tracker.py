@@ -3,7 +3,9 @@
 ETA method (documented in docs/architecture.md):
 * rate estimate: time spent so far divided by the overall fraction done, times what remains;
 * history estimate: the rest of the current stage plus every later stage, each at its mean duration
-  over earlier completed runs of the workflow (or its declared ``expected_duration_s``);
+  over earlier completed runs of the workflow (or its declared ``expected_duration_s``); the rest of
+  the current stage is its reported fraction of that duration, or, while it has reported none, that
+  duration minus the time spent in it;
 * both known: blend them, trusting the measured rate more as the operation advances
   (weight = fraction done), so an estimate exists from the first second and converges on the truth.
 """
@@ -47,9 +49,17 @@ class ProgressTracker:
     def stage(self) -> str | None:
         return None if self._stage_i is None else self._stages[self._stage_i].name
 
-    def enter_stage(self, name: str) -> None:
+    @property
+    def stage_names(self) -> list[str]:
+        return list(self._index)
+
+    def require_stage(self, name: str) -> None:
+        """Raise ``ValueError`` unless ``name`` is a declared stage."""
         if name not in self._index:
             raise ValueError(f"unknown stage {name!r}; declared: {list(self._index)}")
+
+    def enter_stage(self, name: str) -> None:
+        self.require_stage(name)
         now = self._clock()
         if self._stage_i is not None:
             prev = self._stages[self._stage_i].name
@@ -71,8 +81,9 @@ class ProgressTracker:
             )
 
     def update(self, fraction: float) -> None:
+        """The current stage is ``fraction`` done (clamped to 0..1)."""
         if self._stage_i is None:
-            self.enter_stage(self._stages[0].name)
+            raise RuntimeError("progress needs a stage: enter one first")
         self._fraction = min(1.0, max(0.0, fraction))
         self._recompute()
 
@@ -104,8 +115,10 @@ class ProgressTracker:
             if expected is None:
                 return None
             if i == self._stage_i:
-                spent = self._clock() - self._stage_started
-                expected = max(expected * (1.0 - self._fraction), expected - spent, 0.0)
+                if self._fraction > 0:  # the stage says how far it is
+                    expected *= 1.0 - self._fraction
+                else:  # it says nothing (yet): count its usual duration down
+                    expected = max(expected - (self._clock() - self._stage_started), 0.0)
             total += expected
         return total
 

@@ -26,10 +26,6 @@ def _normalise(url: str, *, use_async: bool) -> URL:
     raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def create_engine(url: str) -> AsyncEngine:
     async_url = _normalise(url, use_async=True)
     if async_url.get_backend_name() == "sqlite":

@@ -23,8 +23,8 @@ from underway.operations.models import EventType, OperationEvent, OperationFilte
 from underway.operations.status import OperationStatus, sources_of
 from underway.progress.events import EventDraft, utcnow
 from underway.store.engine import writer_engine
-from underway.store.mapping import event_of, event_values
-from underway.store.tables import EventRow, OperationRow
+from underway.store.mapping import event_of, event_values, progress_of
+from underway.store.tables import EventRow, OperationRow, WorkerRow
 from underway.store.timeutil import as_utc
 
 _QUEUED = OperationStatus.QUEUED.value
@@ -37,6 +37,30 @@ _EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
 def _col(attr: Any) -> ColumnElement[Any]:
     """SQLModel attributes typed as plain values; this hands mypy the column they really are."""
     return attr  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class HeldBy:
+    """Guard of a transition: the operation must still be held by this worker (None: by no worker)."""
+
+    worker_id: str | None
+
+
+def _held_by(worker_id: str | None) -> ColumnElement[bool]:
+    return _col(_T.worker_id).is_(None) if worker_id is None else _col(_T.worker_id) == worker_id
+
+
+def _worker_gone(lapsed_workers: Sequence[str]) -> ColumnElement[bool]:
+    # "Not registered" is read in the same statement as the operations: a worker registers before it
+    # claims anything, so an operation claimed by a worker that has just started is never mistaken
+    # for an abandoned one.
+    registered = select(_col(WorkerRow.id))
+    return or_(_col(_T.worker_id).in_(list(lapsed_workers)), _col(_T.worker_id).not_in(registered))
+
+
+def _claimable_by(worker_id: str) -> ColumnElement[bool]:
+    """Queued work is open to every worker unless it was reserved for one (``underway run``)."""
+    return or_(_col(_T.worker_id).is_(None), _col(_T.worker_id) == worker_id)
 
 
 @dataclass(frozen=True)
@@ -148,46 +172,88 @@ class OperationRepository:
         percent: float | None = None,
         fields: dict[str, Any] | None = None,
         only_from: Sequence[OperationStatus] | None = None,
+        held_by: HeldBy | None = None,
     ) -> tuple[OperationRow, OperationEvent] | None:
         """Move an operation to ``target`` if that is legal from its current status, with its event.
 
+        ``only_from`` narrows the legal sources; ``held_by`` also requires the operation to still be
+        held by that worker (recovery acts on what it read, and must not touch a row claimed since).
         Returns None when the operation is not in a legal source status (somebody else won the race)."""
-        allowed = [s.value for s in (only_from or sources_of(target))]
-        values: dict[str, Any] = {
-            "status": target.value,
-            "last_seq": _T.last_seq + 1,
-            **(fields or {}),
-        }
+        legal = sources_of(target)
+        if only_from is not None and not set(only_from) <= legal:
+            # A programming error, not a race: the legality table in operations/status.py is the law.
+            illegal = sorted(s.value for s in set(only_from) - legal)
+            raise ValueError(f"illegal transition to {target.value} from {', '.join(illegal)}")
+        conditions: list[ColumnElement[bool]] = [_col(_T.status).in_([s.value for s in (only_from or legal)])]
+        if held_by is not None:
+            conditions.append(_held_by(held_by.worker_id))
+        async with self._tx() as s, s.begin():
+            return await self._transition(
+                s, operation_id, target, conditions, event_type, message, percent, fields or {}
+            )
+
+    async def claim(
+        self, operation_id: str, owner: str, worker_id: str, *, max_running_per_user: int, now: datetime
+    ) -> tuple[OperationRow, OperationEvent] | None:
+        """queued -> running for ``worker_id``, unless the operation was taken, cancelled or reserved
+        for another worker, or its owner already runs ``max_running_per_user`` operations (in any
+        process). None means: move on to the next one."""
+        async with self._tx() as s, s.begin():
+            if self._is_postgres:
+                # Serialise claims per owner across processes, so two dispatchers cannot both take
+                # the owner's last slot (SQLite's BEGIN IMMEDIATE already serialises every writer).
+                await s.execute(
+                    text("SELECT pg_advisory_xact_lock(7306, hashtext(:owner))"), {"owner": owner}
+                )
+            running = await s.execute(
+                select(func.count()).where(_col(_T.owner) == owner, _col(_T.status).in_(_RUNNING_LIKE))
+            )
+            if running.scalar_one() >= max_running_per_user:
+                return None
+            return await self._transition(
+                s,
+                operation_id,
+                OperationStatus.RUNNING,
+                [_col(_T.status) == _QUEUED, _claimable_by(worker_id)],
+                EventType.STATUS,
+                "Started",
+                None,
+                {"started_at": now, "worker_id": worker_id},
+            )
+
+    async def _transition(
+        self,
+        s: AsyncSession,
+        operation_id: str,
+        target: OperationStatus,
+        conditions: list[ColumnElement[bool]],
+        event_type: EventType,
+        message: str | None,
+        percent: float | None,
+        fields: dict[str, Any],
+    ) -> tuple[OperationRow, OperationEvent] | None:
+        values: dict[str, Any] = {"status": target.value, "last_seq": _T.last_seq + 1, **fields}
         if message is not None:
             values["message"] = message
         if percent is not None:
             values["percent"] = percent
         if target.is_terminal:
             values["eta_s"] = 0.0 if target is OperationStatus.COMPLETED else None
-        async with self._tx() as s, s.begin():
-            result = await s.execute(
-                update(_T)
-                .where(_col(_T.id) == operation_id, _col(_T.status).in_(allowed))
-                .values(**values)
-                .returning(_T)
-            )
-            row = result.scalars().first()
-            if row is None:
-                return None
-            event = OperationEvent(
-                seq=row.last_seq,
-                operation_id=operation_id,
-                type=event_type,
-                status=target,
-                stage=row.stage,
-                stage_index=row.stage_index,
-                total_stages=row.total_stages,
-                percent=row.percent,
-                message=row.message,
-                eta_s=row.eta_s,
-                ts=utcnow(),
-            )
-            await s.execute(insert(_EVENTS), [event_values(event)])
+        result = await s.execute(
+            update(_T).where(_col(_T.id) == operation_id, *conditions).values(**values).returning(_T)
+        )
+        row = result.scalars().first()
+        if row is None:
+            return None
+        event = OperationEvent(
+            seq=row.last_seq,
+            operation_id=operation_id,
+            type=event_type,
+            status=target,
+            ts=utcnow(),
+            **progress_of(row).model_dump(),
+        )
+        await s.execute(insert(_EVENTS), [event_values(event)])
         return row, event
 
     # -- events ----------------------------------------------------------------------------------
@@ -217,13 +283,17 @@ class OperationRepository:
                         message=latest.message,
                         eta_s=latest.eta_s,
                     )
-                    .returning(_col(_T.last_seq))
+                    .returning(_col(_T.last_seq), _col(_T.status))
                 )
-                last = result.scalar()
-                if last is None:
+                numbered = result.first()
+                if numbered is None:
                     continue
+                last, status = numbered[0], OperationStatus(numbered[1])
                 first = last - len(items) + 1
-                events = [d.with_seq(first + i) for i, d in enumerate(items)]
+                # Stamped now, under the row's lock: after ``cancelling`` an event says so, and ts
+                # follows seq (a transition is stamped the same way).
+                now = utcnow()
+                events = [d.with_seq(first + i, status=status, ts=now) for i, d in enumerate(items)]
                 pending_rows.extend(event_values(e) for e in events)
                 written.extend(events)
             if pending_rows:
@@ -314,19 +384,51 @@ class OperationRepository:
             result = await s.execute(select(func.count()).where(_col(_T.status) == _QUEUED, ahead))
             return int(result.scalar_one()) + 1
 
-    async def next_queued(self, limit: int, skip_owners: Sequence[str]) -> list[OperationRow]:
-        """The head of the queue, skipping owners already at their running limit."""
-        stmt = select(_T).where(_col(_T.status) == _QUEUED)
-        if skip_owners:
-            stmt = stmt.where(_col(_T.owner).not_in(list(skip_owners)))
-        stmt = stmt.order_by(_col(_T.priority_rank), _col(_T.enqueued_at), _col(_T.id)).limit(limit)
+    async def next_queued(
+        self, limit: int, *, worker_id: str, own_only: bool, max_running_per_user: int
+    ) -> list[OperationRow]:
+        """The head of the queue that ``worker_id`` may claim, skipping owners who already run
+        ``max_running_per_user`` operations anywhere (the claim checks that again, atomically)."""
+        at_limit = (
+            select(_col(_T.owner))
+            .where(_col(_T.status).in_(_RUNNING_LIKE))
+            .group_by(_col(_T.owner))
+            .having(func.count() >= max_running_per_user)
+        )
+        reserved = _col(_T.worker_id) == worker_id if own_only else _claimable_by(worker_id)
+        stmt = (
+            select(_T)
+            .where(_col(_T.status) == _QUEUED, reserved, _col(_T.owner).not_in(at_limit))
+            .order_by(_col(_T.priority_rank), _col(_T.enqueued_at), _col(_T.id))
+            .limit(limit)
+        )
         async with self._session() as s:
             return list((await s.execute(stmt)).scalars())
 
-    async def in_statuses(self, statuses: Sequence[OperationStatus]) -> list[OperationRow]:
+    async def in_flight(self, *, held_by: str) -> list[OperationRow]:
+        """Running and cancelling operations held by one worker."""
+        return await self._in_flight(_col(_T.worker_id) == held_by)
+
+    async def in_flight_abandoned(self, lapsed_workers: Sequence[str]) -> list[OperationRow]:
+        """Running and cancelling operations whose worker is gone: lapsed, unregistered, or none at
+        all (claimed before leases existed)."""
+        return await self._in_flight(or_(_col(_T.worker_id).is_(None), _worker_gone(lapsed_workers)))
+
+    async def _in_flight(self, held: ColumnElement[bool]) -> list[OperationRow]:
         async with self._session() as s:
-            result = await s.execute(select(_T).where(_col(_T.status).in_([x.value for x in statuses])))
+            result = await s.execute(select(_T).where(_col(_T.status).in_(_RUNNING_LIKE), held))
             return list(result.scalars())
+
+    async def release_reservations(self, lapsed_workers: Sequence[str]) -> None:
+        """Open queued operations reserved for a worker that is gone to every worker."""
+        async with self._tx() as s, s.begin():
+            await s.execute(
+                update(_T)
+                .where(
+                    _col(_T.status) == _QUEUED, _col(_T.worker_id).is_not(None), _worker_gone(lapsed_workers)
+                )
+                .values(worker_id=None)
+            )
 
     async def add_artifact(self, operation_id: str, artifact: dict[str, Any]) -> None:
         async with self._tx() as s, s.begin():
@@ -357,6 +459,16 @@ class OperationRepository:
         return {stage: sum(v) / len(v) for stage, v in totals.items()}
 
     # -- figures -----------------------------------------------------------------------------------
+
+    async def count_active_by_workflow(self) -> list[tuple[str, str, int]]:
+        """(status, workflow, count) of the operations queued, running or cancelling."""
+        stmt = (
+            select(_col(_T.status), _col(_T.workflow), func.count())
+            .where(_col(_T.status).in_(_ACTIVE))
+            .group_by(_col(_T.status), _col(_T.workflow))
+        )
+        async with self._session() as s:
+            return [(status, workflow, int(n)) for status, workflow, n in (await s.execute(stmt)).all()]
 
     async def count_by_status(self, owner: str | None) -> dict[str, int]:
         stmt = (

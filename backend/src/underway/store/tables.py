@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def _ts(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index))
+
+
+def _text() -> Any:
+    # Unbounded text, as the migrations create it (SQLModel's default str is an unsized VARCHAR).
+    return Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class OperationRow(SQLModel, table=True):
@@ -39,17 +44,21 @@ class OperationRow(SQLModel, table=True):
     started_at: datetime | None = _ts()
     finished_at: datetime | None = _ts()
     result: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
-    error: str | None = None
+    error: str | None = _text()
     artifacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     percent: float = 0.0
     stage: str | None = Field(default=None, max_length=100)
     stage_index: int | None = None
     total_stages: int = 0
-    message: str | None = None
+    message: str | None = _text()
     eta_s: float | None = None
     last_seq: int = 0
     attempt: int = 1
     stage_durations: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Running or cancelling: the worker that claimed it (its lease decides whether it is still alive).
+    # Queued: the only worker allowed to claim it (`underway run` keeps its own operation), or NULL
+    # for anyone. Finished: the worker that ran it, kept for the record. NULL on rows older than 0003.
+    worker_id: str | None = Field(default=None, max_length=36, index=True)
 
 
 class EventRow(SQLModel, table=True):
@@ -63,7 +72,19 @@ class EventRow(SQLModel, table=True):
     stage_index: int | None = None
     total_stages: int = 0
     percent: float = 0.0
-    message: str | None = None
+    message: str | None = _text()
     eta_s: float | None = None
     level: str | None = Field(default=None, max_length=10)
     ts: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class WorkerRow(SQLModel, table=True):
+    """A dispatcher's lease: renewed every heartbeat, deleted at a clean stop or once found dead."""
+
+    __tablename__ = "workers"
+
+    id: str = Field(primary_key=True, max_length=36)
+    hostname: str = Field(max_length=255)
+    pid: int
+    started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    heartbeat_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -37,11 +37,15 @@ class WorkflowContext:
         operation_id: str,
         owner: str,
         emitter: ProgressEmitter,
+        data_dir: Path,
         artifacts_dir: Path,
         record_artifact: ArtifactRecorder,
     ) -> None:
         self.operation_id = operation_id
         self.owner = owner
+        #: The installation's data directory (``UNDERWAY_DATA_DIR``), for files shared between runs
+        #: such as caches and uploads. A run's own output goes to :meth:`artifact_path`.
+        self.data_dir = data_dir
         self._emitter = emitter
         self._artifacts_dir = artifacts_dir
         self._record_artifact = record_artifact
@@ -50,7 +54,10 @@ class WorkflowContext:
     # -- stages and progress -------------------------------------------------------------------
 
     async def stage(self, name: str, message: str | None = None) -> None:
-        """Enter the declared stage ``name``; the previous one counts as done. Also a checkpoint."""
+        """Enter the declared stage ``name``; the previous one counts as done. Also a checkpoint.
+
+        Progress reported before the first call enters the first declared stage (announced with its
+        stage event, like a call to this method)."""
         await self.checkpoint()
         self._emitter.stage(name, message)
 
@@ -89,6 +96,17 @@ class WorkflowContext:
         await asyncio.sleep(0)
         if self._stop.is_set():
             raise OperationCancelled
+
+    async def wait_for_stop(self, timeout: float | None = None) -> bool:
+        """Wait until the operation is asked to stop, or at most ``timeout`` seconds; True if it was.
+
+        For a workflow that waits between polls of something external: unlike ``asyncio.sleep``, a
+        cancel ends the wait at once."""
+        try:
+            await asyncio.wait_for(self._stop.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     def request_stop(self) -> None:
         """Called by the runner (cancel or timeout). Workflows do not call it."""

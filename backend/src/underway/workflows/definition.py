@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from underway.operations.errors import FieldError, InvalidParams
+from underway.views import View
 
 if TYPE_CHECKING:
     from underway.workflows.context import WorkflowContext
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 WorkflowFn = Callable[["WorkflowContext", Any], Coroutine[Any, Any, Any]]
 
 
-class Stage(BaseModel):
+class Stage(View):
     """A named step of a workflow. ``weight`` is its share of the overall percent."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -27,7 +28,7 @@ class Stage(BaseModel):
     )
 
 
-class WorkflowInfo(BaseModel):
+class WorkflowInfo(View):
     """A workflow as the catalogue shows it; ``params_schema`` drives the web form."""
 
     name: str
@@ -47,7 +48,6 @@ class Workflow:
     stages: tuple[Stage, ...]
     fn: WorkflowFn
     retry_safe: bool = False
-    stage_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.stages:
@@ -55,7 +55,6 @@ class Workflow:
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
             raise ValueError(f"workflow {self.name!r} declares a stage twice")
-        object.__setattr__(self, "stage_index", {n: i for i, n in enumerate(names)})
 
     def validate_params(self, raw: dict[str, Any]) -> BaseModel:
         """Parse raw params with the workflow's model, raising :class:`InvalidParams` with field errors."""

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from underway.operations.errors import WorkflowFailure
-from underway.settings import Settings
 from underway.workflows.builtin.data_validation.params import DataValidationParams
 from underway.workflows.builtin.monthly_report.dataset import ensure_dataset
 
@@ -32,16 +31,13 @@ class Record:
     cells: list[str]
 
 
-def uploads_dir() -> Path:
-    return Settings().data_dir / "uploads"
-
-
-def resolve_upload(relative: str) -> Path:
-    """The uploaded file ``relative`` (already checked to be relative and free of ``..``).
+def resolve_upload(data_dir: Path, relative: str) -> Path:
+    """The uploaded file ``relative`` (already checked to be relative and free of ``..``) in
+    ``<data_dir>/uploads``.
 
     Resolving follows symlinks, so a link pointing out of the uploads folder is refused too.
     Messages name the relative path only: server paths are none of the user's business."""
-    root = uploads_dir().resolve()
+    root = (data_dir / "uploads").resolve()
     path = (root / relative).resolve()
     if not path.is_relative_to(root):
         raise WorkflowFailure(f"'{relative}' points outside the uploads folder")
@@ -51,10 +47,13 @@ def resolve_upload(relative: str) -> Path:
 
 
 class CsvSource:
-    """The source named by the params: :meth:`open`, read chunks, :meth:`close`. Blocking."""
+    """The source named by the params: :meth:`open`, read chunks, :meth:`close`. Blocking.
 
-    def __init__(self, params: DataValidationParams, chunk_rows: int = CHUNK_ROWS) -> None:
+    Uploads and the built-in data set are found in ``data_dir``, the installation's data directory."""
+
+    def __init__(self, params: DataValidationParams, data_dir: Path, chunk_rows: int = CHUNK_ROWS) -> None:
         self._params = params
+        self._data_dir = data_dir
         self._chunk_rows = chunk_rows
         self._raw: BinaryIO | None = None
         self._size = 1
@@ -92,11 +91,11 @@ class CsvSource:
         """The byte stream, whether it is gzip, whether it has a header, and its delimiter."""
         p = self._params
         if p.dataset is not None:
-            path = ensure_dataset()
+            path = ensure_dataset(self._data_dir)
             self._size = max(path.stat().st_size, 1)
             return path.open("rb"), True, True, ","
         if p.path is not None:
-            path = resolve_upload(p.path)
+            path = resolve_upload(self._data_dir, p.path)
             self._size = max(path.stat().st_size, 1)
             return path.open("rb"), path.suffix == ".gz", p.has_header, p.delimiter
         data = (p.csv_text or "").encode()

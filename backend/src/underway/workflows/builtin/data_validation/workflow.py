@@ -74,7 +74,7 @@ def _report(params: DataValidationParams, source: CsvSource, checker: Checker) -
 )
 async def data_validation(ctx: WorkflowContext, params: DataValidationParams) -> dict[str, Any]:
     await ctx.stage("load", message="Opening the CSV")
-    source = CsvSource(params)
+    source = CsvSource(params, ctx.data_dir)
     await ctx.run_sync(source.open)
     try:
         columns = resolve_columns(params.rules, source.header, source.width)

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from underway.settings import Settings
-
 COLUMNS: tuple[str, ...] = (
     "transaction_id",
     "date",
@@ -58,18 +56,14 @@ FX_TO_REPORTING: dict[str, Decimal] = {
 _generation_lock = threading.Lock()
 
 
-def datasets_dir(data_dir: Path | None = None) -> Path:
-    """``<data_dir>/datasets``, by default in the configured ``UNDERWAY_DATA_DIR``."""
-    return (data_dir if data_dir is not None else Settings().data_dir) / "datasets"
+def dataset_path(data_dir: Path) -> Path:
+    """Where the data set is cached in the installation's data directory (``ctx.data_dir``)."""
+    return data_dir / "datasets" / DATASET_FILE
 
 
-def dataset_path(data_dir: Path | None = None) -> Path:
-    return datasets_dir(data_dir) / DATASET_FILE
-
-
-def ensure_dataset(data_dir: Path | None = None, progress: Callable[[float], None] | None = None) -> Path:
-    """Return the cached data set, generating it first if needed (a second or two; ``progress``
-    then receives the fraction generated). Blocking: call it via ``run_sync``."""
+def ensure_dataset(data_dir: Path, progress: Callable[[float], None] | None = None) -> Path:
+    """Return the data set cached in ``data_dir``, generating it first if needed (a second or two;
+    ``progress`` then receives the fraction generated). Blocking: call it via ``run_sync``."""
     path = dataset_path(data_dir)
     if path.is_file():
         return path

@@ -96,7 +96,7 @@ async def _extract(ctx: WorkflowContext, params: MonthlyReportParams) -> tuple[l
             ctx.log("Generating the built-in transactions ledger (first use only)")
         ctx.progress(fraction / 2, message="Generating the transactions ledger")
 
-    path = await ctx.run_sync(ensure_dataset, None, on_generate)
+    path = await ctx.run_sync(ensure_dataset, ctx.data_dir, on_generate)
     start = 0.5 if generated else 0.0
     with MonthExtractor(path, params.year, params.month) as ex:
         while await ctx.run_sync(ex.read_chunk):
