@@ -28,6 +28,7 @@ from fastapi import FastAPI
 
 from underway.api.app import create_app
 from underway.api.routes import API_PREFIX
+from underway.api.server import uvicorn_config
 from underway.api.state import ApiState
 from underway.auth.models import Role, User
 from underway.settings import Settings
@@ -93,13 +94,23 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    """Run ``app`` under uvicorn on 127.0.0.1 and a free port; yields the base URL."""
+async def serve(
+    app: FastAPI, settings: Settings, port: int = 0, send_buffer: int | None = None
+) -> AsyncIterator[str]:
+    """Run ``app`` under uvicorn on 127.0.0.1 and ``port`` (0: a free one); yields the base URL.
+
+    ``send_buffer``: the kernel send buffer of every connection, in bytes. Unset, Linux grows it to
+    megabytes on loopback, which hides any backpressure a test wants to see.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    if send_buffer is not None:  # accepted connections inherit it
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, lifespan="on", log_level="warning", timeout_graceful_shutdown=5)
+    # The configuration `underway serve` uses (frame cap, protocol pings); host and port come from
+    # the socket.
+    config = uvicorn_config(app, settings, log_level="warning", graceful_shutdown_s=5)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
@@ -118,13 +129,18 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def start_server(
-    settings: Settings, configure: Callable[[FastAPI], None] | None = None
+    settings: Settings,
+    configure: Callable[[FastAPI], None] | None = None,
+    *,
+    port: int = 0,
+    send_buffer: int | None = None,
 ) -> AsyncIterator[LiveServer]:
-    """Build ``create_app(settings)`` (``configure`` may add test-only routes) and serve it."""
+    """Build ``create_app(settings)`` (``configure`` may add test-only routes) and serve it on
+    ``port`` (0: a free one); ``send_buffer`` as for :func:`serve`."""
     app = create_app(settings)
     if configure is not None:
         configure(app)
-    async with serve(app) as base_url:
+    async with serve(app, settings, port, send_buffer) as base_url:
         yield LiveServer(app, base_url)
 
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
 
 from tests.api.conftest import LiveServer, bearer
+from tests.api.forgeries import FORGERIES, claims
 from tests.api.problems import assert_problem
-from tests.auth.forge import b64url, forge, segment
+from tests.auth.forge import forge
 from underway.auth.secret import load_secret_key
 
 
@@ -89,71 +86,6 @@ async def test_other_authorization_schemes_are_anonymous(api: httpx.AsyncClient,
     assert_problem(await api.get("/users/me", headers={"Authorization": header}), 401)
 
 
-def _claims(**overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "sub": "alice",
-        "iat": now,
-        "exp": now + 600,
-        "iss": "underway",
-        "aud": "underway-api",
-        "typ": "access",
-        "jti": uuid.uuid4().hex,
-    }
-    for name, value in overrides.items():
-        if value is _DROP:
-            claims.pop(name)
-        else:
-            claims[name] = value
-    return claims
-
-
-_DROP = object()
-WRONG_KEY = "x" * 64
-
-
-def _tampered(key: str) -> str:
-    head, _, sig = forge(_claims(), key).split(".")
-    return f"{head}.{segment(_claims(sub='root'))}.{sig}"
-
-
-def _nested_json(key: str) -> str:
-    # A header nested past the JSON parser's recursion limit (RecursionError, not a JOSEError),
-    # under the size cap: parsed before the signature is checked.
-    return f"{b64url(b'[' * 1400 + b']' * 1400)}.{segment(_claims())}.c2ln"
-
-
-FORGERIES: dict[str, Callable[[str], str]] = {
-    "alg none": lambda key: forge(_claims(), None, header={"alg": "none", "typ": "JWT"}),
-    "alg None": lambda key: forge(_claims(), None, header={"alg": "None"}),
-    "wrong key": lambda key: forge(_claims(), WRONG_KEY),
-    "HS512 with the right key": lambda key: forge(_claims(), key, alg="HS512"),
-    "expired": lambda key: forge(_claims(exp=int(time.time()) - 10, iat=int(time.time()) - 700), key),
-    "no exp": lambda key: forge(_claims(exp=_DROP), key),
-    "no iat": lambda key: forge(_claims(iat=_DROP), key),
-    "no sub": lambda key: forge(_claims(sub=_DROP), key),
-    "no aud": lambda key: forge(_claims(aud=_DROP), key),
-    "no iss": lambda key: forge(_claims(iss=_DROP), key),
-    "no jti": lambda key: forge(_claims(jti=_DROP), key),
-    "no typ": lambda key: forge(_claims(typ=_DROP), key),
-    "wrong aud": lambda key: forge(_claims(aud="someone-else"), key),
-    "wrong iss": lambda key: forge(_claims(iss="evil"), key),
-    "wrong typ": lambda key: forge(_claims(typ="refresh"), key),
-    "issued in the future": lambda key: forge(_claims(iat=int(time.time()) + 3600), key),
-    "sub not a string": lambda key: forge(_claims(sub=42), key),
-    "exp not a number": lambda key: forge(_claims(exp="tomorrow"), key),
-    "unknown user": lambda key: forge(_claims(sub="ghost"), key),
-    "tampered payload": _tampered,
-    "oversized": lambda key: forge(_claims(pad="x" * 5000), key),
-    "garbage": lambda key: "not-a-jwt",
-    "garbage with dots": lambda key: "a.b.c",
-    "non-ascii": lambda key: "é.é.é",
-    "nested json": _nested_json,
-    "malformed api key": lambda key: "uwk_short",
-    "unknown api key": lambda key: "uwk_" + "A" * 43,
-}
-
-
 async def test_forged_tokens_are_401(live_server: LiveServer, api: httpx.AsyncClient) -> None:
     # One server for the whole catalogue (a server per forgery would dominate the suite's time);
     # every kind is still checked and reported by name.
@@ -161,7 +93,7 @@ async def test_forged_tokens_are_401(live_server: LiveServer, api: httpx.AsyncCl
     await live_server.create_user("root")
     key = load_secret_key(live_server.state.settings)
     # Sanity: the forging helper makes tokens the server accepts when nothing is wrong.
-    assert (await api.get("/users/me", headers=bearer(forge(_claims(), key)))).status_code == 200
+    assert (await api.get("/users/me", headers=bearer(forge(claims(), key)))).status_code == 200
 
     accepted: list[str] = []
     for kind, make in FORGERIES.items():

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.api.conftest import LiveServer, start_server
+from tests.api.conftest import LiveServer, bearer, start_server
+from tests.api.operations_helpers import sleep_params, submit, wait_until
 from tests.api.problems import assert_problem
 from underway.settings import Settings
 
@@ -59,6 +60,7 @@ async def test_metrics_count_requests_by_route_template(
         "underway_operations_total",
         "underway_queue_depth",
         "underway_operations_running",
+        "underway_operations_active",
         "underway_dispatch_latency_seconds",
         "underway_operation_duration_seconds",
         "underway_websocket_connections",
@@ -81,11 +83,48 @@ async def test_operation_metrics_follow_the_lifecycle(
     assert "underway_dispatch_latency_seconds_count 1.0" in text
 
 
+async def test_active_operations_by_status_and_workflow(settings_factory: Callable[..., Settings]) -> None:
+    async with start_server(settings_factory(workers=1)) as server, server.client() as api:
+        token = await server.token_for("alice")
+        running = await submit(api, token, params=sleep_params(steps=1000, step_s=0.05))
+        await wait_until(server, running["id"], "running")
+        queued = await submit(api, token, params=sleep_params(steps=1000, step_s=0.05))
+        waiting = await submit(api, token, "test.artifact", {})  # the one worker is busy
+
+        text = (await api.get("/metrics")).text
+        assert "# TYPE underway_operations_active gauge" in text
+        assert _active("running", "demo.sleep", 1) in text
+        assert _active("queued", "demo.sleep", 1) in text
+        assert _active("queued", "test.artifact", 1) in text
+        # Every workflow has every series, so "none" reads as 0 rather than as no data.
+        assert _active("cancelling", "demo.sleep", 0) in text
+        assert _active("running", "monthly_report", 0) in text
+
+        for op in (queued, running):
+            assert (
+                await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token))
+            ).status_code == 202
+        for op in (queued, running, waiting):
+            await wait_until(server, op["id"])
+        text = (await api.get("/metrics")).text
+        for status in ("queued", "running", "cancelling"):
+            for workflow in ("demo.sleep", "test.artifact"):
+                assert _active(status, workflow, 0) in text
+
+
+def _active(status: str, workflow: str, count: int) -> str:
+    return f'underway_operations_active{{status="{status}",workflow="{workflow}"}} {count:.1f}'
+
+
 async def test_websocket_gauge_helper(live_server: LiveServer) -> None:
     metrics = live_server.state.metrics
+
+    def open_streams() -> float | None:
+        return metrics.registry.get_sample_value("underway_websocket_connections", {"stream": "operation"})
+
     with metrics.websocket_connection("operation"):
-        assert metrics.websocket_connections.labels("operation")._value.get() == 1
-    assert metrics.websocket_connections.labels("operation")._value.get() == 0
+        assert open_streams() == 1
+    assert open_streams() == 0
 
 
 async def test_metrics_can_be_disabled(settings_factory: Callable[..., Settings]) -> None:

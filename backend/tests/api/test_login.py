@@ -68,3 +68,41 @@ async def test_login_form_errors_never_echo_the_password(api: httpx.AsyncClient)
     problem = assert_problem(r, 422)
     assert problem["errors"][0]["loc"] == ["body", "username"]
     assert "s3cret-value" not in r.text
+
+
+async def test_the_form_takes_the_oauth2_password_fields_and_no_others(
+    live_server: LiveServer, api: httpx.AsyncClient
+) -> None:
+    await live_server.create_user("alice")
+    credentials = {"username": "alice", "password": DEFAULT_PASSWORD}
+    oauth2 = {"grant_type": "password", "scope": "", "client_id": "cli", "client_secret": "x"}
+    assert (await api.post("/auth/token", data={**credentials, **oauth2})).status_code == 200
+
+    r = await api.post("/auth/token", data={**credentials, "remember_me": "yes"})
+    problem = assert_problem(r, 422)
+    assert [(e["loc"], e["type"]) for e in problem["errors"]] == [
+        (["body", "remember_me"], "extra_forbidden")
+    ]
+    assert DEFAULT_PASSWORD not in r.text
+
+    wrong_grant = assert_problem(
+        await api.post("/auth/token", data={**credentials, "grant_type": "client_credentials"}), 422
+    )
+    assert wrong_grant["errors"][0]["loc"] == ["body", "grant_type"]
+
+
+async def test_the_documented_form_is_closed(api: httpx.AsyncClient) -> None:
+    document = (await api.get("/openapi.json")).json()
+    body = document["paths"]["/api/v1/auth/token"]["post"]["requestBody"]
+    ref = body["content"]["application/x-www-form-urlencoded"]["schema"]["$ref"]
+    form = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert form["additionalProperties"] is False
+    assert set(form["properties"]) == {
+        "grant_type",
+        "username",
+        "password",
+        "scope",
+        "client_id",
+        "client_secret",
+    }
+    assert form["required"] == ["username", "password"]

@@ -172,6 +172,15 @@ async def test_bad_list_queries_are_422(
     assert loc in [e["loc"] for e in problem["errors"]]
 
 
+FORCED = "stopped by force after the grace period"
+
+
+async def _terminal_event(api: httpx.AsyncClient, token: str, op_id: str) -> dict[str, object]:
+    events = (await api.get(f"/operations/{op_id}/events", headers=bearer(token))).json()
+    assert events[-1]["type"] == "status", events[-1]
+    return events[-1]  # type: ignore[no-any-return]
+
+
 async def test_cancel_running_ends_cancelled_and_finished_is_409(
     live_server: LiveServer, api: httpx.AsyncClient
 ) -> None:
@@ -182,9 +191,12 @@ async def test_cancel_running_ends_cancelled_and_finished_is_409(
     r = await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token))
     assert r.status_code == 202
     assert r.json()["status"] in ("cancelling", "cancelled")
-    grace = live_server.state.settings.cancel_grace_s
-    done = await wait_until(live_server, op["id"], timeout=grace + 10)
+    done = await wait_until(live_server, op["id"])
     assert done.status == "cancelled"
+    # The workflow stopped at a checkpoint, on its own: not by force.
+    final = await _terminal_event(api, token, op["id"])
+    assert final["status"] == "cancelled"
+    assert FORCED not in str(final["message"])
 
     problem = assert_problem(await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token)), 409)
     assert "cancelled" in problem["detail"]
@@ -201,8 +213,12 @@ async def test_cancel_ignoring_checkpoints_is_forced_after_the_grace_period(
     ] == "cancelling"
     again = await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token))
     assert again.status_code == 202 and again.json()["status"] == "cancelling"
-    done = await wait_until(live_server, op["id"], timeout=live_server.state.settings.cancel_grace_s + 10)
+    done = await wait_until(live_server, op["id"])
     assert done.status == "cancelled"
+    # It never looked at the cancellation: the grace period ran out and it was stopped by force.
+    final = await _terminal_event(api, token, op["id"])
+    assert final["status"] == "cancelled"
+    assert FORCED in str(final["message"])
 
 
 async def test_events_page_by_after_seq(live_server: LiveServer, api: httpx.AsyncClient) -> None:

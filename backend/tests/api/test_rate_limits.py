@@ -13,11 +13,30 @@ from tests.api.problems import assert_problem
 from underway.api.security import rate_limit
 from underway.settings import Settings
 
+# draft-ietf-httpapi-ratelimit-headers-09: a list of `"policy";q=..;w=..` and of `"policy";r=..;t=..`.
+_POLICY = re.compile(r'"(?P<policy>[a-z-]+)";q=(?P<q>\d+);w=(?P<w>\d+)')
 _STATE = re.compile(r'"(?P<policy>[a-z-]+)";r=(?P<r>\d+);t=(?P<t>\d+)')
 
 
 def remaining(response: httpx.Response) -> dict[str, int]:
     return {m["policy"]: int(m["r"]) for m in _STATE.finditer(response.headers["ratelimit"])}
+
+
+def assert_refused_by(response: httpx.Response, policy: str, quota: int, window_s: int) -> None:
+    """A 429 of ``policy`` with both RateLimit fields in the draft's syntax and ``Retry-After``
+    equal to the policy's ``t`` (when quota frees up)."""
+    problem = assert_problem(response, 429)
+    assert problem["type"] == "urn:underway:problem:rate-limited"
+    policies = [m.groupdict() for m in _POLICY.finditer(response.headers["ratelimit-policy"])]
+    assert policies == [{"policy": policy, "q": str(quota), "w": str(window_s)}], policies
+    assert _POLICY.sub("", response.headers["ratelimit-policy"]) == ""  # nothing else in the field
+    states = list(_STATE.finditer(response.headers["ratelimit"]))
+    assert [(m["policy"], m["r"]) for m in states] == [(policy, "0")]
+    assert _STATE.sub("", response.headers["ratelimit"]) == ""
+    t = int(states[0]["t"])
+    assert 1 <= t <= window_s
+    assert response.headers["retry-after"] == str(t)
+    assert problem["retry_after"] == t
 
 
 def _login(username: str, ip: str = "10.0.0.1") -> dict[str, object]:
@@ -101,6 +120,25 @@ async def test_submit_dependency(settings_factory: Callable[..., Settings]) -> N
         assert_problem(await api.post("/test-submit", headers=h), 429)
 
 
+async def test_submitting_operations_is_limited_per_user(settings_factory: Callable[..., Settings]) -> None:
+    settings = settings_factory(rate_limit_submit="2/minute")
+    async with start_server(settings) as server, server.client() as api:
+        alice = bearer(await server.token_for("alice"))
+        body = {"workflow": "demo.sleep", "params": {"steps": 1, "step_s": 0}}
+        for left in (1, 0):
+            r = await api.post("/operations", json=body, headers=alice)
+            assert r.status_code == 202, r.text
+            assert r.headers["ratelimit-policy"] == '"submit";q=2;w=60'
+            assert remaining(r) == {"submit": left}
+        refused = await api.post("/operations", json=body, headers=alice)
+        assert_refused_by(refused, "submit", quota=2, window_s=60)
+        assert "Rate limit 'submit' exceeded" in refused.json()["detail"]
+        # Refused before anything was created; reads are another policy and still go through.
+        listed = await api.get("/operations", headers=alice)
+        assert len(listed.json()["items"]) == 2
+        assert listed.headers["ratelimit-policy"].startswith('"read";')
+
+
 async def test_rate_limits_shared_through_redis(
     settings_factory: Callable[..., Settings], redis_url: str
 ) -> None:
@@ -108,10 +146,10 @@ async def test_rate_limits_shared_through_redis(
     async with start_server(settings) as one, start_server(settings) as two:
         token = await one.token_for("alice")
         async with one.client(token) as a, two.client(token) as b:
-            assert (await a.get("/users/me")).status_code == 200
-            assert (await b.get("/users/me")).status_code == 200
-            assert (await a.get("/users/me")).status_code == 200
-            assert_problem(await b.get("/users/me"), 429)
+            assert remaining(await a.get("/users/me")) == {"read": 2}
+            assert remaining(await b.get("/users/me")) == {"read": 1}  # counted by the other process
+            assert remaining(await a.get("/users/me")) == {"read": 0}
+            assert_refused_by(await b.get("/users/me"), "read", quota=3, window_s=60)
 
 
 async def test_limiter_fails_open_when_storage_is_down(settings_factory: Callable[..., Settings]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import socket
 import subprocess
@@ -14,11 +15,14 @@ from queue import Empty, Queue
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from tests.api.conftest import LiveServer, start_server
 from tests.api.problems import assert_problem
 from tests.support.processes import BACKEND_DIR, cli_env
 from underway.api.static import mount_web_app
+from underway.api.streams import protocol
 from underway.settings import Settings
 
 INDEX = "<!doctype html><title>Underway</title><div id=root></div>"
@@ -139,7 +143,21 @@ def test_serve_bootstraps_an_admin_once_and_serves_api_and_app(tmp_path: Path, w
         me = httpx.get(f"{base}/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
         assert me.json()["role"] == "admin"
         assert httpx.get(f"{base}/operations").text == INDEX
+        _streams_work(f"ws://127.0.0.1:{port}/api/v1/admin/stream", token)
 
     with _serve(tmp_path, web_dir, port) as lines:  # an admin exists now: nothing to print
         _, output = _read_until(lines, r"Uvicorn running on|Application startup complete")
         assert not any("Password:" in line for line in output)
+
+
+def _streams_work(url: str, token: str) -> None:
+    """The admin stream of the real process answers pings, and its frame cap is in force."""
+    with connect(url, open_timeout=30) as ws:
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv(timeout=30)) == {"type": "pong"}
+        ws.send("x" * (protocol.MAX_MESSAGE_BYTES + 1))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=30)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1009

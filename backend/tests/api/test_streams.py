@@ -8,10 +8,20 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from websockets.frames import Opcode
 
 from tests.api.conftest import LiveServer, bearer, start_server
 from tests.api.operations_helpers import sleep_params, submit, wait_until
-from tests.api.streaming import events_of, next_message, open_stream, read_until_closed, seqs
+from tests.api.streaming import (
+    SilentPeer,
+    events_of,
+    next_message,
+    open_stream,
+    open_streams,
+    read_until_closed,
+    seqs,
+    until_open_streams,
+)
 from underway.api.streams import protocol
 from underway.auth.models import Role
 from underway.settings import Settings
@@ -181,6 +191,25 @@ async def test_same_origin_is_allowed(live_server: LiveServer, api: httpx.AsyncC
     assert code == 1000
 
 
+async def test_same_origin_means_the_same_scheme_too(live_server: LiveServer, api: httpx.AsyncClient) -> None:
+    token = await live_server.token_for("alice")
+    path = f"/operations/{(await submit(api, token))['id']}/stream"
+    http_page = live_server.base_url
+    https_page = "https" + http_page.removeprefix("http")
+
+    async def code_for(origin: str, headers: dict[str, str] | None = None) -> int | None:
+        async with open_stream(live_server, path, token, origin=origin, headers=headers) as ws:
+            return (await read_until_closed(ws))[1]
+
+    # Plain ws: a page served over https from the same host and port is another origin.
+    assert await code_for(https_page) == 4403
+    # Behind a TLS-terminating proxy that uvicorn trusts (127.0.0.1 by default), the connection is
+    # wss: then only the https page is the same origin.
+    behind_tls = {"X-Forwarded-Proto": "https"}
+    assert await code_for(https_page, behind_tls) == 1000
+    assert await code_for(http_page, behind_tls) == 4403
+
+
 async def test_revoking_the_key_ends_a_running_stream_with_4401(
     live_server: LiveServer, api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -197,14 +226,34 @@ async def test_revoking_the_key_ends_a_running_stream_with_4401(
 
 
 async def test_connections_are_counted_in_the_gauge(live_server: LiveServer, api: httpx.AsyncClient) -> None:
-    gauge = live_server.state.metrics.websocket_connections.labels("operation")
     token = await live_server.token_for("alice")
     op = await submit(api, token, params=sleep_params(steps=500, step_s=0.05))
+    assert await open_streams(api, "operation") == 0
     async with open_stream(live_server, f"/operations/{op['id']}/stream", token) as ws:
-        await next_message(ws)
-        assert gauge._value.get() == 1
+        await next_message(ws)  # the snapshot: the server is inside the stream now
+        assert await open_streams(api, "operation") == 1
+    await until_open_streams(api, "operation", 0)
     await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token))
     await wait_until(live_server, op["id"])
+
+
+async def test_a_peer_that_stops_answering_pings_is_dropped(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    settings = settings_factory(ws_ping_interval_s=0.2, ws_ping_timeout_s=0.2)
+    async with start_server(settings) as server, server.client() as api:
+        token = await server.token_for("alice")
+        op = await submit(api, token, params=sleep_params(steps=2000, step_s=0.05))
+        async with SilentPeer.connect(server, f"/operations/{op['id']}/stream", token) as peer:
+            await peer.read_until_dropped()
+        kinds = {frame.opcode for frame in peer.frames}
+        assert Opcode.PING in kinds  # the server asked, got no answer, and hung up
+        assert json.loads(bytes(peer.frames[0].data))["type"] == "snapshot"  # it was a working stream
+        await until_open_streams(api, "operation", 0)
+        # Only the connection went: the operation goes on.
+        assert (await server.state.runtime.service.get(op["id"])).status == "running"
+        await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token))
+        await wait_until(server, op["id"])
 
 
 async def test_server_shutdown_closes_open_streams_with_1012(

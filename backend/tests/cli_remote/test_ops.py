@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import uuid
 from pathlib import Path
@@ -10,14 +11,22 @@ from pathlib import Path
 import pytest
 
 from tests.cli_remote.conftest import Cli
-from tests.sdk.live import CuttableProxy, running_server, sdk_settings
+from tests.sdk.live import (
+    CuttableProxy,
+    ThreadedServer,
+    running_server,
+    sdk_settings,
+    socket_nobody_listens_on,
+    unavailable_server,
+)
 from underway.auth.models import Role
-from underway.client import OperationStatus
+from underway.client import Client, EventType, OperationStatus
 
 # Every command is a real `python -m underway` process (a few seconds each on a busy machine).
 pytestmark = pytest.mark.timeout(300)
 
 SLOW = ["-p", "steps=2000", "-p", "step_s=0.05"]
+MILESTONE = re.compile(r"(?P<status>[a-z_]+)( \S+ \d+/\d+)? \d+%")  # the progress line of one event
 QUICK = ["-p", "steps=3", "-p", "step_s=0.01"]
 
 
@@ -61,14 +70,14 @@ def test_run_failed_operation_exits_1(cli: Cli) -> None:
     assert "Failed on purpose at step 2" in done.stdout
 
 
-def test_ctrl_c_without_a_terminal_cancels_and_exits_130(cli: Cli) -> None:
+def test_ctrl_c_without_a_terminal_cancels_and_exits_1_once_cancelled(cli: Cli) -> None:
     live = cli.live("run", "demo.sleep", *SLOW, "--json")
     submitted = live.wait_for_line(lambda line: line.startswith("Submitted operation"))
     op_id = submitted.split()[2]
     live.wait_for_line(lambda line: line.startswith("running work 2/3"))
     live.proc.send_signal(signal.SIGINT)
     code, out = live.finish(timeout=60)
-    assert code == 130, live.lines
+    assert code == 1, live.lines  # it ended, and not completed: cancelled
     final = json.loads(out)
     assert final["id"] == op_id
     assert final["status"] == "cancelled"
@@ -89,6 +98,40 @@ def test_busy_server_exits_5(tmp_path: Path) -> None:
         done = cli.run("run", "demo.sleep", *QUICK)
         assert done.returncode == 5
         assert "retry in 1 s" in done.stderr
+
+
+def test_a_full_queue_exits_5(tmp_path: Path) -> None:
+    settings = sdk_settings(tmp_path, workers=1, max_running_per_user=1, queue_capacity=1)
+    with running_server(settings) as server:
+        cli = Cli(server, tmp_path / "config", server.token_for("alice"))
+        with cli.client() as client:
+            running = client.submit("demo.sleep", {"steps": 2000, "step_s": 0.05})
+            next(e for e in client.stream(running.id) if e.status is OperationStatus.RUNNING)
+            client.submit("demo.sleep", {"steps": 1})  # the one place in the queue
+        for args in (["run", "demo.sleep", *QUICK], ["ops", "submit", "demo.sleep", *QUICK]):
+            done = cli.run(*args)
+            assert done.returncode == 5, done.stderr
+            assert done.stderr.startswith("Busy: ")
+            assert "retry in" in done.stderr
+        with cli.client() as client:
+            assert len(list(client.iter_operations())) == 2  # nothing was created
+
+
+def test_an_unreachable_server_exits_6(cli: Cli) -> None:
+    with socket_nobody_listens_on() as url:
+        done = cli.run("ops", "list", "--server", url, UNDERWAY_URL="")
+    assert done.returncode == 6
+    assert f"Cannot reach the server at {url}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_server_that_is_unavailable_exits_6(cli: Cli) -> None:
+    page = b"<html><body>503 Service Unavailable: no backend</body></html>"
+    with unavailable_server("text/html", page, retry_after="30") as url:
+        done = cli.run("ops", "show", str(uuid.uuid4()), "--server", url, UNDERWAY_URL="")
+    assert done.returncode == 6
+    assert f"The server at {url} is unavailable" in done.stderr
+    assert "retry in 30 s" in done.stderr
 
 
 def test_ops_list_show_events_cancel_and_exit_codes(cli: Cli) -> None:
@@ -156,7 +199,7 @@ def test_ops_watch_ctrl_c_detaches_and_the_operation_goes_on(cli: Cli) -> None:
 
 
 def test_ops_watch_resumes_after_the_network_drops(cli: Cli) -> None:
-    port = int(cli.server.base_url.rsplit(":", 1)[1])
+    port = cli.server.port
     proxy = CuttableProxy("127.0.0.1", port)
     try:
         with cli.client() as client:
@@ -170,6 +213,38 @@ def test_ops_watch_resumes_after_the_network_drops(cli: Cli) -> None:
     assert code == 0, watcher.lines
     assert json.loads(out)["status"] == "completed"
     assert proxy.accepted >= 3  # GET, the first stream, the resumed stream (and the final GET)
+
+
+def test_ops_watch_resumes_across_a_server_restart(cli: Cli, tmp_path: Path) -> None:
+    """The server closes the stream as it shuts down (1012) and comes back on the same port and
+    database: the watch goes on to the end, printing each milestone once."""
+    server = cli.server
+    proxy = CuttableProxy("127.0.0.1", server.port)  # queues reconnections while nothing listens
+    restarted = None
+    try:
+        with cli.client() as client:
+            op = client.submit("demo.sleep", {"steps": 60, "step_s": 0.05})
+        watcher = cli.live("ops", "watch", op.id, "--server", proxy.url, "--json", UNDERWAY_URL="")
+        watcher.wait_for_line(lambda line: line.startswith("running work"))
+        proxy.hold()
+        server.stop()
+        restarted = ThreadedServer(server.settings, server.port).start()
+        proxy.release()
+        code, out = watcher.finish(timeout=60)
+        with Client(restarted.base_url, token=cli.token) as client:
+            log = client.events(op.id)
+    finally:
+        proxy.close()
+        if restarted is not None:
+            restarted.stop()
+    assert code == 0, watcher.lines
+    assert json.loads(out)["status"] == "completed"
+    # Without a terminal, each status and stage event is a line ("running work 2/3 10% Step 1 of
+    # 60"): none missing, none twice.
+    milestones = [e for e in log if e.type in {EventType.STATUS, EventType.STAGE}]
+    printed = [m["status"] for line in watcher.lines if (m := MILESTONE.match(line))]
+    assert printed == [e.status.value for e in milestones]
+    assert [e.status for e in milestones].count(OperationStatus.QUEUED) == 2  # re-queued by the restart
 
 
 def test_ops_download_all_or_one_artifact(cli: Cli, tmp_path: Path) -> None:

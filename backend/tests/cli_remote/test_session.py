@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import UTC, datetime
 
 import pytest
 
@@ -81,3 +82,33 @@ def test_an_invalid_token_in_the_environment_exits_3(cli: Cli) -> None:
     done = cli.run("ops", "list", UNDERWAY_TOKEN="uwk_not-a-real-key")
     assert done.returncode == 3
     assert "sign in again" in done.stderr
+
+
+def test_login_and_logout_print_json_for_scripts(cli: Cli) -> None:
+    cli.server.create_user("bob")
+    url = cli.server.base_url
+    done = cli.run(
+        "login",
+        "--server",
+        url,
+        "-u",
+        "Bob",
+        "--password-stdin",
+        "--json",
+        input=DEFAULT_PASSWORD + "\n",
+        signed_in=False,
+    )
+    assert done.returncode == 0, done.stderr
+    signed_in = json.loads(done.stdout)
+    assert set(signed_in) == {"server", "username", "role", "expires_at"}
+    assert (signed_in["server"], signed_in["username"], signed_in["role"]) == (url, "bob", "user")
+    expires_at = datetime.fromisoformat(signed_in["expires_at"])
+    assert expires_at > datetime.now(UTC)
+    assert DEFAULT_PASSWORD not in done.stdout + done.stderr
+
+    out = cli.run("logout", "--server", url + "/", "--json", signed_in=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"server": url, "signed_out": True}
+    again = cli.run("logout", "--json", signed_in=False)  # nothing left to forget
+    assert again.returncode == 0
+    assert json.loads(again.stdout) == {"server": None, "signed_out": False}

@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,13 +61,6 @@ def example_env(tmp_path: Path) -> dict[str, str]:
     env = cli_env(tmp_path / "local-data", "sqlite:///unused", COLUMNS="120")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 # -- the README's curl section ---------------------------------------------------------------------
@@ -142,7 +134,7 @@ def _log(server: ThreadedServer, op_id: str) -> list[OperationEvent]:
 def test_websocket_client_resumes_after_a_dropped_connection(server: ThreadedServer, tmp_path: Path) -> None:
     token = server.token_for("alice")
     script = follow_script(tmp_path)
-    proxy = CuttableProxy("127.0.0.1", int(server.base_url.rsplit(":", 1)[1]))
+    proxy = CuttableProxy("127.0.0.1", server.port)
     env = {**example_env(tmp_path), "UNDERWAY_URL": proxy.url, "UNDERWAY_TOKEN": token}
     op = _submit(server, "alice", steps=400, step_s=0.05)
     follow = subprocess.Popen(
@@ -153,12 +145,12 @@ def test_websocket_client_resumes_after_a_dropped_connection(server: ThreadedSer
         text=True,
     )
     try:
-        until(lambda: proxy.accepted >= 1, "the client to connect")
+        proxy.wait_for_connections(1, timeout=DEADLINE_S)  # the client connected
         # A few events after the connection was made, so some went over it; then the link dies.
         seen = server.call(server.runtime.service.get(op.id)).last_seq
         server.call(wait_for_event(server.runtime, op.id, lambda e: e.seq >= seen + 3))
         proxy.cut()
-        until(lambda: proxy.accepted >= 2, "the client to reconnect")
+        proxy.wait_for_connections(2, timeout=DEADLINE_S)  # and reconnected
         server.call(server.runtime.service.cancel(op.id, owner="alice"))
         out, err = follow.communicate(timeout=30)
     finally:

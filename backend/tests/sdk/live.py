@@ -1,4 +1,5 @@
-"""A real Underway server in a background thread, and a TCP proxy whose connections a test can cut.
+"""A real Underway server in a background thread, a TCP proxy whose connections a test can cut or
+hold, and a stand-in for a reverse proxy whose backend is down.
 
 The auth engineer's ``start_server`` (tests/api/conftest.py) runs uvicorn on the test's own event
 loop; SDK and CLI tests block (the sync client, subprocesses), so here it runs on a loop of its own
@@ -12,6 +13,7 @@ import contextlib
 import socket
 import threading
 from collections.abc import Coroutine, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,10 +43,12 @@ def sdk_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 
 class ThreadedServer:
-    """``create_app(settings)`` under uvicorn, on its own event loop in a daemon thread."""
+    """``create_app(settings)`` under uvicorn, on its own event loop in a daemon thread, on ``port``
+    (0: a free one; a stopped server's port and settings make a restarted one)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, port: int = 0) -> None:
         self.settings = settings
+        self._port = port
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
@@ -64,7 +68,7 @@ class ThreadedServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        async with start_server(self.settings) as server:
+        async with start_server(self.settings, port=self._port) as server:
             self._server = server
             self._ready.set()
             await self._stop.wait()
@@ -93,6 +97,10 @@ class ThreadedServer:
         return self.live.base_url
 
     @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
     def runtime(self) -> Runtime:
         return self.live.state.runtime
 
@@ -111,8 +119,8 @@ class ThreadedServer:
 
 
 @contextlib.contextmanager
-def running_server(settings: Settings) -> Iterator[ThreadedServer]:
-    server = ThreadedServer(settings).start()
+def running_server(settings: Settings, port: int = 0) -> Iterator[ThreadedServer]:
+    server = ThreadedServer(settings, port).start()
     try:
         yield server
     finally:
@@ -121,16 +129,20 @@ def running_server(settings: Settings) -> Iterator[ThreadedServer]:
 
 class CuttableProxy:
     """A TCP proxy on 127.0.0.1 in front of ``upstream``; :meth:`cut` drops every open connection
-    (as a network failure or a server restart would) while new ones keep being accepted."""
+    (as a network failure would) while new ones keep being accepted. :meth:`hold` makes new
+    connections wait for :meth:`release` before they reach upstream, as a load balancer queues
+    clients while its server restarts."""
 
     def __init__(self, upstream_host: str, upstream_port: int) -> None:
         self._upstream = (upstream_host, upstream_port)
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified when a connection is accepted
+        self._gate = threading.Event()
+        self._gate.set()
         self._open: set[socket.socket] = set()
         self.accepted = 0
-        self._closed = False
         threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
 
     @property
@@ -143,16 +155,36 @@ class CuttableProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return  # closed
-            try:
-                upstream = socket.create_connection(self._upstream)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
+            with self._changed:
                 self.accepted += 1
-                self._open.update({client, upstream})
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+                self._open.add(client)
+                self._changed.notify_all()
+            threading.Thread(target=self._connect, args=(client,), daemon=True).start()
+
+    def _connect(self, client: socket.socket) -> None:
+        self._gate.wait()
+        try:
+            upstream = socket.create_connection(self._upstream)
+        except OSError:
+            self._drop(client)
+            return
+        with self._lock:
+            self._open.add(upstream)
+        for src, dst in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def wait_for_connections(self, count: int, timeout: float = 30) -> None:
+        """Until ``count`` connections have been accepted in all."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.accepted >= count, timeout):
+                raise TimeoutError(f"{self.accepted} connections after {timeout} s, not {count}")
+
+    def hold(self) -> None:
+        """New connections are accepted but wait before reaching upstream, until :meth:`release`."""
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
 
     def _pump(self, src: socket.socket, dst: socket.socket) -> None:
         try:
@@ -180,4 +212,39 @@ class CuttableProxy:
 
     def close(self) -> None:
         self._listener.close()
+        self.release()
         self.cut()
+
+
+@contextlib.contextmanager
+def unavailable_server(content_type: str, body: bytes, *, retry_after: str) -> Iterator[str]:
+    """An HTTP server answering every request 503, as a reverse proxy with no backend does."""
+
+    class Unavailable(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(503)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Retry-After", retry_after)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def socket_nobody_listens_on() -> Iterator[str]:
+    """A URL on a port that was free a moment ago (nothing listens there)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    yield f"http://127.0.0.1:{port}"

@@ -18,10 +18,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from underway.api.problems import FieldProblem, ProblemType, problem_response
+from underway.api.problems import problem_response
 from underway.api.ratelimit import RateLimited
 from underway.auth import errors as auth
 from underway.operations import errors as core
+from underway.problems import FieldProblem, ProblemType
 
 log = logging.getLogger(__name__)
 

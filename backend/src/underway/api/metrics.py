@@ -2,7 +2,8 @@
 
 The HTTP metrics are fed by :class:`underway.api.middleware.metrics.HttpMetricsMiddleware`; the
 operation metrics by :class:`MetricsObserver`, registered with the runtime's lifecycle; queue
-depth and running count are read from the service at scrape time; WebSocket streams use
+depth, running count and active operations by status and workflow are read from the service at
+scrape time; WebSocket streams use
 :meth:`Metrics.websocket_connection`.
 """
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from underway.operations.service import OperationService
 
 log = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = (OperationStatus.QUEUED, OperationStatus.RUNNING, OperationStatus.CANCELLING)
 
 _HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _DISPATCH_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600)
@@ -78,6 +81,12 @@ class Metrics:
         self.operations_running = Gauge(
             "underway_operations_running", "Operations running or cancelling.", registry=r
         )
+        self.operations_active = Gauge(
+            "underway_operations_active",
+            "Operations queued, running or cancelling now, by status and workflow.",
+            ["status", "workflow"],
+            registry=r,
+        )
         self.dispatch_latency_seconds = Histogram(
             "underway_dispatch_latency_seconds",
             "Time from enqueue to start.",
@@ -105,16 +114,25 @@ class Metrics:
     def observer(self) -> MetricsObserver:
         return MetricsObserver(self)
 
-    async def refresh_queue(self, service: OperationService, timeout_s: float = 2.0) -> None:
-        """Set the queue gauges from the store (scrapes are rare; a query each is cheap)."""
+    async def refresh_from_store(self, service: OperationService, timeout_s: float = 2.0) -> None:
+        """Set the gauges that count what is in the store (scrapes are rare; a query each is cheap)."""
         try:
-            snapshot = await asyncio.wait_for(service.queue_snapshot(), timeout_s)
+            snapshot, active = await asyncio.wait_for(
+                asyncio.gather(service.queue_snapshot(), service.active_by_workflow()), timeout_s
+            )
         except Exception:
             log.warning("queue metrics not refreshed", exc_info=True)
             return
         for priority in Priority:
             self.queue_depth.labels(priority.value).set(snapshot.depth_by_priority.get(priority, 0))
         self.operations_running.set(snapshot.running)
+        # Every workflow gets every active status, 0 included: a series that vanished when the last
+        # operation finished would read as "no data" rather than "none".
+        workflows = {w.name for w in service.workflows()} | {workflow for _, workflow in active}
+        self.operations_active.clear()
+        for workflow in sorted(workflows):
+            for status in ACTIVE_STATUSES:
+                self.operations_active.labels(status.value, workflow).set(active.get((status, workflow), 0))
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

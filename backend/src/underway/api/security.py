@@ -86,8 +86,11 @@ def websocket_origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
     """Whether a WebSocket handshake's Origin may connect (cross-site WebSocket hijacking guard).
 
     Browsers always send Origin on WebSockets and never let pages forge it; non-browser clients
-    usually send none and authenticate with a token anyway. Same-origin (Origin host equals the
-    Host header) is allowed, as are ``allowed_ws_origins`` and ``cors_origins``.
+    usually send none and authenticate with a token anyway. Allowed: ``allowed_ws_origins``,
+    ``cors_origins``, and the same origin: the Origin's host and port equal the Host header and its
+    scheme matches the connection's (``https`` for ``wss``). The connection's scheme is the one
+    uvicorn reports, which follows ``X-Forwarded-Proto`` only from trusted proxies
+    (``FORWARDED_ALLOW_IPS``), so a client cannot claim TLS it does not have.
     """
     origin = conn.headers.get("origin")
     if origin is None:
@@ -95,4 +98,10 @@ def websocket_origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
     if origin in settings.allowed_ws_origins or origin in settings.cors_origins:
         return True
     host = conn.headers.get("host", "")
-    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+    parts = urlsplit(origin)
+    same_scheme = _HTTP_SCHEME_OF.get(conn.url.scheme) == parts.scheme.lower()
+    return bool(host) and same_scheme and parts.netloc.lower() == host.lower()
+
+
+# The page's scheme for each connection scheme (a page on https:// opens wss://).
+_HTTP_SCHEME_OF = {"ws": "http", "wss": "https", "http": "http", "https": "https"}

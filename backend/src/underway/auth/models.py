@@ -8,7 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from underway.views import View
 
 USERNAME_PATTERN = r"^[a-z0-9_.-]{3,64}$"
 USERNAME_RE = re.compile(USERNAME_PATTERN)
@@ -23,7 +25,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class User(BaseModel):
+class User(View):
     id: str
     username: str = Field(description="Also the owner name of this user's operations.")
     role: Role
@@ -31,7 +33,7 @@ class User(BaseModel):
     created_at: datetime
 
 
-class ApiKey(BaseModel):
+class ApiKey(View):
     """An API key as listed: the secret itself is never stored, only shown once at creation."""
 
     id: str
@@ -45,6 +47,14 @@ class ApiKey(BaseModel):
 
 class NewApiKey(ApiKey):
     key: str = Field(description="The secret key. Shown only in this response: store it now.")
+
+
+class TokenResponse(View):
+    """The answer of ``POST /auth/token`` (OAuth2): a bearer access token and its lifetime in seconds."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 token type)
+    expires_in: int
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from rich.console import Console
 from underway.settings import Settings
 
 console = Console()
-GRACEFUL_SHUTDOWN_S = 15
+STARTUP_FAILURE = 3  # uvicorn's own exit code when it cannot start
 
 
 def serve(
@@ -31,8 +32,8 @@ def serve(
     import uvicorn
 
     from underway.api.app import create_app
+    from underway.api.server import uvicorn_config
     from underway.api.static import mount_web_app, web_dir_of
-    from underway.api.streams import protocol
 
     settings = Settings()
     base_url = f"http://{_display_host(host)}:{port}"
@@ -51,18 +52,11 @@ def serve(
             "[yellow]No web app build found (set UNDERWAY_WEB_DIR or run `npm run build`); API only.[/]"
         )
     console.print(f"API: {base_url}/api/v1  (docs: {base_url}/api/v1/docs)")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        lifespan="on",
-        # Streams: client messages are tiny (auth, ping); protocol pings find dead peers.
-        ws_max_size=protocol.MAX_MESSAGE_BYTES,
-        ws_ping_interval=protocol.PING_INTERVAL_S,
-        ws_ping_timeout=protocol.PING_TIMEOUT_S,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-        server_header=False,
-    )
+    server = uvicorn.Server(uvicorn_config(app, settings, host=host, port=port))
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn has already shut down gracefully
+        server.run()
+    if not server.started:  # it could not bind, or the app failed to start (see the log above)
+        raise typer.Exit(STARTUP_FAILURE)
 
 
 async def _bootstrap_admin(settings: Settings) -> str | None:

@@ -11,8 +11,8 @@ errors are the typed exceptions of :mod:`underway.client.errors`. Importing this
 neither the server nor a database driver.
 """
 
-from underway.auth.models import ApiKey, NewApiKey, Role, User
-from underway.client._endpoints import OperationFilters, Token
+from underway.auth.models import ApiKey, NewApiKey, Role, TokenResponse, User
+from underway.client._endpoints import OperationFilters
 from underway.client._http import ClientOptions
 from underway.client.aio import AsyncClient
 from underway.client.errors import (
@@ -21,13 +21,12 @@ from underway.client.errors import (
     Busy,
     Conflict,
     ConnectionFailed,
-    FieldProblem,
     NotFound,
     PermissionDenied,
-    Problem,
     QueueFull,
     RateLimited,
     ServerError,
+    ServiceUnavailable,
     StreamError,
     UnderwayAPIError,
     ValidationFailed,
@@ -45,6 +44,7 @@ from underway.operations.models import (
     Stats,
 )
 from underway.operations.status import OperationStatus
+from underway.problems import FieldProblem, Problem, ProblemType
 from underway.workflows.definition import WorkflowInfo
 
 __all__ = [
@@ -70,14 +70,16 @@ __all__ = [
     "PermissionDenied",
     "Priority",
     "Problem",
+    "ProblemType",
     "QueueFull",
     "QueueSnapshot",
     "RateLimited",
     "Role",
     "ServerError",
+    "ServiceUnavailable",
     "Stats",
     "StreamError",
-    "Token",
+    "TokenResponse",
     "UnderwayAPIError",
     "User",
     "ValidationFailed",

@@ -5,12 +5,10 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 from urllib.parse import quote
 
-from pydantic import BaseModel
-
-from underway.auth.models import ApiKey, NewApiKey, Role, User
+from underway.auth.models import ApiKey, NewApiKey, Role, TokenResponse, User
 from underway.client._http import Call, QueryValue, parse_list, parse_model, parse_nothing
 from underway.operations.models import (
     Operation,
@@ -24,14 +22,6 @@ from underway.operations.status import OperationStatus
 from underway.workflows.definition import WorkflowInfo
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-class Token(BaseModel):
-    """The answer of ``POST /auth/token``."""
-
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 token type)
-    expires_in: int
 
 
 def _seg(value: str) -> str:
@@ -67,12 +57,12 @@ class OperationFilters(TypedDict, total=False):
 # -- auth and account -------------------------------------------------------------------------------
 
 
-def login(username: str, password: str) -> Call[Token]:
+def login(username: str, password: str) -> Call[TokenResponse]:
     return Call(
         method="POST",
         path="/auth/token",
         data={"username": username, "password": password},
-        parse=parse_model(Token),
+        parse=parse_model(TokenResponse),
     )
 
 
@@ -206,6 +196,10 @@ def stats() -> Call[Stats]:
 
 def admin_queue() -> Call[QueueSnapshot]:
     return Call(method="GET", path="/admin/queue", parse=parse_model(QueueSnapshot), idempotent=True)
+
+
+def admin_user(user_id: str) -> Call[User]:
+    return Call(method="GET", path=f"/admin/users/{_seg(user_id)}", parse=parse_model(User), idempotent=True)
 
 
 def admin_users(limit: int | None, offset: int | None) -> Call[builtins.list[User]]:

@@ -94,9 +94,12 @@ def connection_failed(exc: httpx.TransportError, call: Call[Any]) -> ConnectionF
 class RetryPolicy:
     """When to send a call again and after how long.
 
-    Connection failures are retried when the call is idempotent or was never sent. 429 and 503 are
-    retried only with ``retry_busy``, after the server's ``Retry-After`` (capped by
-    ``max_retry_after``). At most ``max_retries`` retries; backoff doubles from ``backoff``.
+    Connection failures are retried when the call is idempotent or was never sent, after an
+    exponential backoff with jitter (doubling from ``backoff``, at most ``max_backoff``). Busy
+    answers (429, and 503 for a full queue) are retried only with ``retry_busy``, after the
+    server's ``Retry-After`` or the backoff, whichever is longer (so many clients told the same
+    ``Retry-After`` do not all come back at the same instant), at most ``max_retry_after``.
+    At most ``max_retries`` retries.
     """
 
     max_retries: int = 3
@@ -117,9 +120,7 @@ class RetryPolicy:
             retryable = call.idempotent or not error.request_sent
             return self.backoff_delay(attempt) if retryable else None
         if isinstance(error, Busy) and self.retry_busy:
-            if error.retry_after is None:
-                return self.backoff_delay(attempt)
-            return min(float(error.retry_after), self.max_retry_after)
+            return min(max(error.retry_after or 0.0, self.backoff_delay(attempt)), self.max_retry_after)
         return None
 
 
@@ -127,7 +128,8 @@ class ClientOptions(TypedDict, total=False):
     """Keyword options of both clients.
 
     ``token``/``api_key``: the credential (default ``UNDERWAY_TOKEN``); ``timeout``: seconds per
-    HTTP request (default 30); ``retry_busy``: retry 429/503 after ``Retry-After``;
+    HTTP request (default 30); ``retry_busy``: retry busy answers (429, a full queue) after
+    ``Retry-After`` or the backoff, whichever is longer;
     ``max_retries``: retries per request (default 3); ``max_reconnects``: failed stream
     reconnections in a row before giving up (default 5).
     """

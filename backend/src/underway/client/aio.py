@@ -15,9 +15,9 @@ from typing import Any, Self, TypeVar, Unpack
 import httpx
 from websockets.asyncio.client import connect
 
-from underway.auth.models import ApiKey, NewApiKey, Role, User
+from underway.auth.models import ApiKey, NewApiKey, Role, TokenResponse, User
 from underway.client import _endpoints as ep
-from underway.client._endpoints import OperationFilters, Token
+from underway.client._endpoints import OperationFilters
 from underway.client._http import (
     AtomicFile,
     Call,
@@ -27,7 +27,13 @@ from underway.client._http import (
     download_target,
 )
 from underway.client.errors import UnderwayAPIError, WaitTimeout
-from underway.client.streams import disconnect_of
+from underway.client.streams import (
+    ADMIN_STREAM_PATH,
+    admin_event,
+    admin_stream_ended,
+    auth_message,
+    disconnect_of,
+)
 from underway.operations.models import (
     Operation,
     OperationEvent,
@@ -91,7 +97,7 @@ class AsyncClient(ClientBase):
 
     # -- account ------------------------------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> Token:
+    async def login(self, username: str, password: str) -> TokenResponse:
         token = await self._send(ep.login(username, password))
         self.token = token.access_token
         return token
@@ -193,7 +199,7 @@ class AsyncClient(ClientBase):
         while not cursor.done:
             try:
                 async with connect(cursor.url, open_timeout=self.config.timeout) as ws:
-                    await ws.send(cursor.hello(self.token))
+                    await ws.send(auth_message(self.token))
                     while not cursor.done:
                         event = cursor.receive(await ws.recv())
                         if event is not None:
@@ -221,6 +227,24 @@ class AsyncClient(ClientBase):
 
     async def admin_queue(self) -> QueueSnapshot:
         return await self._send(ep.admin_queue())
+
+    async def admin_stream(self) -> AsyncIterator[OperationEvent]:
+        """Every operation's status, stage and progress events, live (administrators); raises
+        :class:`~underway.client.errors.StreamError` when the connection ends (see ``Client.admin_stream``)."""
+        try:
+            async with connect(
+                self.config.ws_url + ADMIN_STREAM_PATH, open_timeout=self.config.timeout
+            ) as ws:
+                await ws.send(auth_message(self.token))
+                while True:
+                    event = admin_event(await ws.recv())
+                    if event is not None:
+                        yield event
+        except Exception as exc:
+            raise admin_stream_ended(disconnect_of(exc)) from exc
+
+    async def admin_user(self, user_id: str) -> User:
+        return await self._send(ep.admin_user(user_id))
 
     async def admin_users(
         self, *, limit: int | None = None, offset: int | None = None

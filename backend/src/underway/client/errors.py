@@ -9,36 +9,11 @@ reached a response (:class:`ConnectionFailed`, :class:`StreamError`, :class:`Wai
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-
-class FieldProblem(BaseModel):
-    """One invalid field of a 422: ``loc`` is its path (``["body", "params", "month"]``)."""
-
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem as the API sends it (extension members are kept)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str = "about:blank"
-    title: str = ""
-    status: int | None = None
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[FieldProblem] | None = None
-    retry_after: int | None = None
-
-    def extra(self, name: str) -> Any:
-        """An extension member such as ``operation_id`` on an idempotency conflict."""
-        return (self.model_extra or {}).get(name)
+from underway.problems import FieldProblem, Problem, ProblemType
 
 
 class UnderwayAPIError(Exception):
@@ -52,6 +27,11 @@ class UnderwayAPIError(Exception):
     @property
     def detail(self) -> str:
         return str(self)
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait before trying again (429 and 503), if it said."""
+        return None if self.problem is None else self.problem.retry_after
 
 
 class BadRequest(UnderwayAPIError):
@@ -85,10 +65,6 @@ class ValidationFailed(UnderwayAPIError):
 class Busy(UnderwayAPIError):
     """Base of the transient refusals: retry after ``retry_after`` seconds."""
 
-    @property
-    def retry_after(self) -> float | None:
-        return None if self.problem is None or self.problem.retry_after is None else self.problem.retry_after
-
 
 class RateLimited(Busy):
     """429: a rate limit or the per-user queued-operations limit was reached."""
@@ -99,7 +75,12 @@ class QueueFull(Busy):
 
 
 class ServerError(UnderwayAPIError):
-    """5xx other than a full queue: the server failed."""
+    """5xx other than a full queue: the server (or a proxy in front of it) failed."""
+
+
+class ServiceUnavailable(ServerError):
+    """503 other than a full queue: the server is not ready, or a proxy in front of it has no
+    server to forward to (``retry_after`` is set when the answer said when to come back)."""
 
 
 class ConnectionFailed(UnderwayAPIError):
@@ -114,13 +95,33 @@ class ConnectionFailed(UnderwayAPIError):
 
 
 class StreamError(UnderwayAPIError):
-    """The live stream could not be (re)established: the reconnect attempts are used up."""
+    """The live stream could not be (re)established: the reconnect attempts are used up, or the
+    admin stream ended (it does not resume: reload over REST and open it again)."""
 
 
 class WaitTimeout(UnderwayAPIError, TimeoutError):
     """``wait(..., timeout=...)`` ran out before the operation finished (it goes on running)."""
 
 
+# The problem's ``type`` says what happened; the status alone does not (a 503 may be a full queue,
+# a server that is not ready, or a proxy whose backend is down).
+_BY_TYPE: dict[str, type[UnderwayAPIError]] = {
+    ProblemType.VALIDATION: ValidationFailed,
+    ProblemType.UNAUTHENTICATED: AuthenticationError,
+    ProblemType.INVALID_CREDENTIALS: AuthenticationError,
+    ProblemType.ACCOUNT_DISABLED: PermissionDenied,
+    ProblemType.FORBIDDEN: PermissionDenied,
+    ProblemType.NOT_FOUND: NotFound,
+    ProblemType.CONFLICT: Conflict,
+    ProblemType.RATE_LIMITED: RateLimited,
+    ProblemType.QUOTA_EXCEEDED: RateLimited,
+    ProblemType.QUEUE_FULL: QueueFull,
+    ProblemType.NOT_READY: ServiceUnavailable,
+    ProblemType.INTERNAL: ServerError,
+}
+
+# For answers without a known problem type: ``about:blank`` problems, or bodies that are not
+# problems at all (a proxy's HTML page).
 _BY_STATUS: dict[int, type[UnderwayAPIError]] = {
     401: AuthenticationError,
     403: PermissionDenied,
@@ -128,11 +129,13 @@ _BY_STATUS: dict[int, type[UnderwayAPIError]] = {
     409: Conflict,
     422: ValidationFailed,
     429: RateLimited,
-    503: QueueFull,
+    503: ServiceUnavailable,
 }
 
 
-def error_class(status: int) -> type[UnderwayAPIError]:
+def error_class(status: int, problem_type: str | None = None) -> type[UnderwayAPIError]:
+    if problem_type in _BY_TYPE:
+        return _BY_TYPE[problem_type]
     if status in _BY_STATUS:
         return _BY_STATUS[status]
     return ServerError if status >= 500 else BadRequest
@@ -152,7 +155,7 @@ def parse_problem(response: httpx.Response) -> Problem:
 
 def error_for(status: int, problem: Problem) -> UnderwayAPIError:
     message = problem.detail or problem.title or f"HTTP {status}"
-    return error_class(status)(message, status=status, problem=problem)
+    return error_class(status, problem.type)(message, status=status, problem=problem)
 
 
 def error_for_response(response: httpx.Response) -> UnderwayAPIError:

@@ -10,6 +10,11 @@ After any other disconnection the cursor reconnects with ``after_seq`` = the las
 so the events continue without a gap or a duplicate. Reconnects back off exponentially; a run of
 failed reconnects longer than ``max_reconnects`` (with no event in between) raises
 :class:`~underway.client.errors.StreamError`.
+
+``/admin/stream`` (every operation's status, stage and progress events, administrators only) has
+the same handshake but no snapshot, no replay and no end: :func:`admin_event` reads its messages and
+:func:`admin_stream_ended` says what its end means. It is not resumed, since what was missed cannot
+be replayed: the caller reloads over REST and opens it again.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from underway.client.errors import (
 from underway.operations.models import EventType, Operation, OperationEvent
 
 CLOSE_NORMAL = 1000
+ADMIN_STREAM_PATH = "/admin/stream"
 # Closes that a reconnect would not cure.
 CLOSE_CODES: dict[int, type[UnderwayAPIError]] = {
     1008: StreamError,  # policy violation: this client sent something the server does not accept
@@ -79,6 +85,36 @@ def disconnect_of(exc: Exception) -> Disconnect:
     raise exc
 
 
+def auth_message(token: str | None) -> str:
+    """The first message of every stream."""
+    return json.dumps({"type": "auth", "token": token or ""})
+
+
+def final_error(how: Disconnect, stream: str) -> UnderwayAPIError | None:
+    """The error for a disconnection that reconnecting would not cure (refused, not found, a
+    protocol violation), or None when it is worth reconnecting."""
+    if how.code in CLOSE_CODES:
+        return CLOSE_CODES[how.code](f"{stream}: {how.describe()}", status=None)
+    if how.http_status is not None and how.http_status < 500 and how.http_status != 429:
+        return error_class(how.http_status)(f"{stream}: {how.describe()}", status=how.http_status)
+    return None
+
+
+def admin_event(raw: str | bytes) -> OperationEvent | None:
+    """The event an admin-stream message carries; None for anything else (a pong, a newer type)."""
+    message = json.loads(raw)
+    if message.get("type") == "event":
+        return OperationEvent.model_validate(message["event"])
+    return None
+
+
+def admin_stream_ended(how: Disconnect) -> UnderwayAPIError:
+    """Why the admin stream ended, as the error to raise: a refusal, or :class:`StreamError`."""
+    return final_error(how, "admin stream") or StreamError(
+        f"admin stream ended: {how.describe()}; reload the state over REST and open it again"
+    )
+
+
 class StreamCursor:
     """Where a stream stands: the last ``seq`` seen, whether the terminal event has come, the latest snapshot."""
 
@@ -107,10 +143,6 @@ class StreamCursor:
     def url(self) -> str:
         return f"{self._base}/operations/{quote(self.operation_id, safe='')}/stream?after_seq={self.last_seq}"
 
-    @staticmethod
-    def hello(token: str | None) -> str:
-        return json.dumps({"type": "auth", "token": token or ""})
-
     def receive(self, raw: str | bytes) -> OperationEvent | None:
         """Read one server message; returns the event to deliver, if it is a new one."""
         message = json.loads(raw)
@@ -137,12 +169,9 @@ class StreamCursor:
     def disconnected(self, how: Disconnect) -> float:
         """The connection ended before the terminal event: seconds to wait before reconnecting, or
         the error to give up with."""
-        if how.code in CLOSE_CODES:
-            raise CLOSE_CODES[how.code](f"stream of {self.operation_id}: {how.describe()}", status=None)
-        if how.http_status is not None and how.http_status < 500 and how.http_status != 429:
-            raise error_class(how.http_status)(
-                f"stream of {self.operation_id}: {how.describe()}", status=how.http_status
-            )
+        final = final_error(how, f"stream of {self.operation_id}")
+        if final is not None:
+            raise final
         self.failures += 1
         if self.failures > self.max_reconnects:
             raise StreamError(

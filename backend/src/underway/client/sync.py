@@ -15,9 +15,9 @@ from typing import Any, Self, TypeVar, Unpack
 import httpx
 from websockets.sync.client import connect
 
-from underway.auth.models import ApiKey, NewApiKey, Role, User
+from underway.auth.models import ApiKey, NewApiKey, Role, TokenResponse, User
 from underway.client import _endpoints as ep
-from underway.client._endpoints import OperationFilters, Token
+from underway.client._endpoints import OperationFilters
 from underway.client._http import (
     AtomicFile,
     Call,
@@ -27,7 +27,14 @@ from underway.client._http import (
     download_target,
 )
 from underway.client.errors import UnderwayAPIError, WaitTimeout
-from underway.client.streams import StreamCursor, disconnect_of
+from underway.client.streams import (
+    ADMIN_STREAM_PATH,
+    StreamCursor,
+    admin_event,
+    admin_stream_ended,
+    auth_message,
+    disconnect_of,
+)
 from underway.operations.models import (
     Operation,
     OperationEvent,
@@ -47,9 +54,9 @@ class Client(ClientBase):
 
     ``base_url`` is the server (``http://host:8000``; ``/api/v1`` is added) and ``token`` an access
     token or API key, defaulting to ``UNDERWAY_URL`` and ``UNDERWAY_TOKEN``. With ``retry_busy``,
-    429 and 503 answers are retried after their ``Retry-After`` (at most ``max_retries`` times);
-    connection failures are always retried when it is safe. Use it as a context manager, or
-    :meth:`close` it.
+    busy answers (429, a full queue) are retried after their ``Retry-After`` or the backoff,
+    whichever is longer (at most ``max_retries`` times); connection failures are always retried
+    when it is safe. Use it as a context manager, or :meth:`close` it.
     """
 
     def __init__(
@@ -95,7 +102,7 @@ class Client(ClientBase):
 
     # -- account ------------------------------------------------------------------------------------
 
-    def login(self, username: str, password: str) -> Token:
+    def login(self, username: str, password: str) -> TokenResponse:
         """Sign in with a password; the client then uses the access token it got."""
         token = self._send(ep.login(username, password))
         self.token = token.access_token
@@ -205,7 +212,7 @@ class Client(ClientBase):
         while not cursor.done:
             try:
                 with connect(cursor.url, open_timeout=_left(deadline, self.config.timeout)) as ws:
-                    ws.send(cursor.hello(self.token))
+                    ws.send(auth_message(self.token))
                     while not cursor.done:
                         event = cursor.receive(ws.recv(timeout=_left(deadline, None)))
                         if event is not None:
@@ -235,6 +242,24 @@ class Client(ClientBase):
 
     def admin_queue(self) -> QueueSnapshot:
         return self._send(ep.admin_queue())
+
+    def admin_stream(self) -> Iterator[OperationEvent]:
+        """Status, stage and progress events of every operation, live, for as long as you iterate
+        (administrators). It does not replay what happened before, nor resume: when the connection
+        ends it raises :class:`~underway.client.errors.StreamError`; reload what you show over REST
+        (:meth:`admin_operations`, :meth:`admin_queue`) and open it again."""
+        try:
+            with connect(self.config.ws_url + ADMIN_STREAM_PATH, open_timeout=self.config.timeout) as ws:
+                ws.send(auth_message(self.token))
+                while True:
+                    event = admin_event(ws.recv())
+                    if event is not None:
+                        yield event
+        except Exception as exc:
+            raise admin_stream_ended(disconnect_of(exc)) from exc
+
+    def admin_user(self, user_id: str) -> User:
+        return self._send(ep.admin_user(user_id))
 
     def admin_users(self, *, limit: int | None = None, offset: int | None = None) -> builtins.list[User]:
         return self._send(ep.admin_users(limit, offset))

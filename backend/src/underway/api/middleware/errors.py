@@ -12,7 +12,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from underway.api.problems import ProblemType, problem_response
+from underway.api.problems import problem_response
+from underway.problems import ProblemType
 
 log = logging.getLogger("underway.api")
 

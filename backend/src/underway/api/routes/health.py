@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from underway.api.problems import ProblemType, problem_response, problem_responses
+from underway.api.problems import problem_response, problem_responses
 from underway.api.state import RuntimeDep
+from underway.problems import ProblemType
 
 router = APIRouter(prefix="/health", tags=["health"])
 

@@ -18,6 +18,6 @@ router = APIRouter(tags=["metrics"])
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
 async def scrape(state: StateDep) -> Response:
-    await state.metrics.refresh_queue(state.runtime.service)
+    await state.metrics.refresh_from_store(state.runtime.service)
     body, content_type = state.metrics.render()
     return Response(body, media_type=content_type)

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
-from underway.api.problems import ProblemType, problem_response, problem_responses
+from underway.api.problems import problem_response, problem_responses
 from underway.api.schemas.operations import NAME_MAX, PRINTABLE_PATTERN
 from underway.api.security import rate_limit
 from underway.api.state import RuntimeDep
 from underway.operations.errors import WorkflowNotFound
+from underway.problems import ProblemType
 from underway.workflows.definition import WorkflowInfo
 
 router = APIRouter(

@@ -18,9 +18,8 @@ REAUTH_INTERVAL_S = 60.0
 # Messages waiting for a slow client, per connection. Beyond it progress events are coalesced and
 # the subscription falls back to the persisted log (see outbox.py).
 OUTBOX_CAPACITY = 64
-# WebSocket protocol pings (uvicorn's keepalive) detect dead peers; `underway serve` sets them.
-PING_INTERVAL_S = 20.0
-PING_TIMEOUT_S = 20.0
+# WebSocket protocol pings (uvicorn's keepalive) detect dead peers: UNDERWAY_WS_PING_INTERVAL_S and
+# UNDERWAY_WS_PING_TIMEOUT_S, applied by underway.api.server.
 
 
 class CloseCode(IntEnum):

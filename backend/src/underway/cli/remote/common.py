@@ -21,6 +21,8 @@ from underway.client.errors import (
     ConnectionFailed,
     NotFound,
     PermissionDenied,
+    ServiceUnavailable,
+    StreamError,
     UnderwayAPIError,
     ValidationFailed,
 )
@@ -92,7 +94,9 @@ def exit_code_for(exc: UnderwayAPIError) -> ExitCode:
         return ExitCode.USAGE
     if isinstance(exc, Busy):
         return ExitCode.BUSY
-    # Conflict (e.g. cancelling a finished operation), connection failures, server errors.
+    if isinstance(exc, ConnectionFailed | StreamError | ServiceUnavailable):
+        return ExitCode.UNREACHABLE
+    # Conflict (e.g. cancelling a finished operation), server errors.
     return ExitCode.OPERATION_UNSUCCESSFUL
 
 
@@ -110,13 +114,20 @@ def fail_for(exc: UnderwayAPIError, target: config.Target) -> NoReturn:
     elif isinstance(exc, PermissionDenied):
         message = f"Permission denied: {exc}"
     elif isinstance(exc, Busy):
-        when = f"; retry in {exc.retry_after:g} s" if exc.retry_after is not None else ""
-        message = f"Busy: {exc}{when}"
+        message = f"Busy: {exc}{_retry_hint(exc)}"
     elif isinstance(exc, ConnectionFailed):
-        message = f"Cannot reach {target.url}: {exc}"
+        message = f"Cannot reach the server at {target.url} (is it running, and is the URL right?): {exc}"
+    elif isinstance(exc, StreamError):
+        message = f"Lost the live stream from {target.url}: {exc}"
+    elif isinstance(exc, ServiceUnavailable):
+        message = f"The server at {target.url} is unavailable: {exc}{_retry_hint(exc)}"
     elif isinstance(exc, Conflict):
         message = f"Conflict: {exc}"
     fail(message, code)
+
+
+def _retry_hint(exc: UnderwayAPIError) -> str:
+    return f"; retry in {exc.retry_after:g} s" if exc.retry_after is not None else ""
 
 
 def _field_error(loc: list[str | int], msg: str, type_: str) -> FieldError:

@@ -8,15 +8,13 @@ Ctrl-C while following:
   from it; when stdin is not a terminal (scripts, CI) the first Ctrl-C cancels. After cancelling it
   keeps following until the operation has stopped; a further Ctrl-C detaches at once.
 - ``ops watch`` (``on_interrupt="detach"``): stops watching; the operation goes on.
-
-Either way the command exits with 130.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 from rich.console import Console
@@ -25,7 +23,7 @@ from rich.prompt import Prompt
 from underway.cli.progress_view import ProgressView
 from underway.client import Client
 from underway.client.errors import Conflict
-from underway.operations.models import Operation
+from underway.operations.models import EventType, Operation, OperationEvent
 
 OnInterrupt = Literal["ask", "detach"]
 
@@ -33,16 +31,17 @@ OnInterrupt = Literal["ask", "detach"]
 @dataclass
 class Followed:
     operation: Operation  # the latest state: final unless detached
-    interrupted: bool = False
-    detached: bool = False
+    detached: bool = False  # the user stopped following before the end (Ctrl-C)
 
 
 def follow(client: Client, op: Operation, console: Console, on_interrupt: OnInterrupt) -> Followed:
     last_seq = 0
     outcome = Followed(op)
-    cancelling = False
+    latest: Operation | None = None  # what a new bar starts from (after a cancel)
     while True:
         view = ProgressView(console, op.workflow)
+        if latest is not None:  # before the bar is first drawn
+            view.apply(_as_progress(latest))
         try:
             with view:
                 for event in client.stream(op.id, after_seq=last_seq):
@@ -50,17 +49,14 @@ def follow(client: Client, op: Operation, console: Console, on_interrupt: OnInte
                     last_seq = event.seq
             break
         except KeyboardInterrupt:
-            outcome.interrupted = True
-            if cancelling or on_interrupt == "detach" or not _choose_cancel(console):
+            if latest is not None or on_interrupt == "detach" or not _choose_cancel(console):
                 outcome.detached = True
                 break
-            cancelling = True
             console.print(
                 "Cancelling… (press Ctrl-C again to stop waiting; the cancellation goes on)", highlight=False
             )
             try:
-                with contextlib.suppress(Conflict):  # it finished meanwhile: nothing to cancel
-                    client.cancel(op.id)
+                latest = _cancel(client, op.id)
             except KeyboardInterrupt:
                 outcome.detached = True
                 break
@@ -72,6 +68,27 @@ def follow(client: Client, op: Operation, console: Console, on_interrupt: OnInte
             highlight=False,
         )
     return outcome
+
+
+def _cancel(client: Client, operation_id: str) -> Operation:
+    try:
+        return client.cancel(operation_id)
+    except Conflict:  # it finished meanwhile: nothing to cancel, the stream has its last events
+        return client.get(operation_id)
+
+
+def _as_progress(op: Operation) -> OperationEvent:
+    """The operation's current state in the shape the bar reads, so a new bar starts where the
+    operation stands rather than blank until its next event. A progress event: the bar prints no
+    milestone line for it (the stream's events do)."""
+    return OperationEvent(
+        seq=max(1, op.last_seq),
+        operation_id=op.id,
+        type=EventType.PROGRESS,
+        status=op.status,
+        ts=datetime.now(UTC),
+        **op.progress.model_dump(),
+    )
 
 
 def _choose_cancel(console: Console) -> bool:

@@ -50,9 +50,9 @@ def watch(
         print_outcome(console, final)
         if final.artifacts:
             console.print(f"Download with `underway ops download {final.id}`.", highlight=False)
-    if outcome.interrupted:
-        return ExitCode.INTERRUPTED
-    return exit_code_of(final)
+    if outcome.detached and not final.status.is_terminal:
+        return ExitCode.INTERRUPTED  # it goes on: its outcome is not known yet
+    return exit_code_of(final)  # also after a cancel: 1 once cancelled (0 if it completed first)
 
 
 def exit_code_of(op: Operation) -> ExitCode:

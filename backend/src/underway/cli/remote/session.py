@@ -65,10 +65,16 @@ def login(
     )
 
 
-def logout(server: ServerOption = None) -> None:
-    """Forget the stored token of a server (default: the current one)."""
-    forgotten = config.forget(server)
-    if forgotten is None:
-        err_console.print("Not signed in" + (f" to {server}" if server else "") + ".", highlight=False)
-        return
-    err_console.print(f"Signed out of {forgotten}.", highlight=False)
+def logout(server: ServerOption = None, as_json: JsonOption = False) -> None:
+    """Forget the stored token of a server (default: the current one).
+
+    --json prints `{"server": ..., "signed_out": ...}` (false when there was no login to forget).
+    """
+    url = config.normalise_url(server) if server else config.load().current
+    forgotten = config.forget(url)
+    if as_json:
+        print_json(console, {"server": url, "signed_out": forgotten is not None})
+    elif forgotten is None:
+        err_console.print("Not signed in" + (f" to {url}" if url else "") + ".", highlight=False)
+    else:
+        err_console.print(f"Signed out of {forgotten}.", highlight=False)
