@@ -8,6 +8,8 @@ export default defineConfig({
   plugins: [
     "@hey-api/client-fetch",
     "@hey-api/typescript",
+    // The JSON Schemas themselves, for inputs that follow the contract (the submission's timeout).
+    "@hey-api/schemas",
     { name: "@hey-api/sdk", operations: { strategy: "flat" } },
   ],
 });

@@ -38,5 +38,7 @@ export default defineConfig({
     css: false,
     include: ["src/**/*.test.{ts,tsx}"],
     testTimeout: 20_000,
+    // Not UTC, so that a date computed in UTC where the user's local one is meant fails a test.
+    env: { TZ: "America/Los_Angeles" },
   },
 });

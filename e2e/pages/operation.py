@@ -99,5 +99,12 @@ class OperationPage:
         dialog.get_by_role("button", name="Yes, cancel").click()
         expect(dialog).to_be_hidden()
 
+    def result_value(self, label: str) -> Locator:
+        """One value of the result table, by its row's label ("Steps")."""
+        row = self.result.get_by_role("row").filter(
+            has=self.page.get_by_role("rowheader", name=label, exact=True)
+        )
+        return row.get_by_role("cell")
+
     def download_button(self, file_name: str) -> Locator:
         return self.page.get_by_role("button", name=f"Download {file_name}", exact=True)

@@ -45,7 +45,7 @@ def test_progress_advances_live_through_the_stages_to_the_result(page: Page, use
     expect(op.status).to_have_text("completed")
     expect(op.progress).to_have_attribute("aria-valuenow", "100")
     op.expect_stage_states(ALL_DONE)
-    expect(op.result).to_contain_text('"steps": 15')
+    expect(op.result_value("Steps")).to_have_text("15")
     expect(op.cancel_button).to_have_count(0)
     assert same_document(page), "the page was reloaded"
 

@@ -12,10 +12,7 @@ import { compile } from "json-schema-to-typescript";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
-const sharedDir = resolve(root, "../shared-schema");
-const schemaDir = existsSync(join(sharedDir, "openapi.json")) ? sharedDir : join(root, "schema-standin");
-if (schemaDir !== sharedDir)
-  console.warn("warning: ../shared-schema/openapi.json missing, using schema-standin/");
+const schemaDir = resolve(root, "../shared-schema");
 
 const outDir = check ? mkdtempSync(join(tmpdir(), "underway-client-")) : join(root, "src/client");
 
@@ -28,7 +25,11 @@ function generateRest(target) {
   });
 }
 
+// Keywords that say what a value is; a schema with none of them (pydantic's `Any`) accepts any JSON.
+const SHAPE_KEYWORDS = ["type", "$ref", "anyOf", "oneOf", "allOf", "enum", "const", "properties", "items"];
+
 // Property titles would become one named type alias each (Type1, Error...): keep titles on definitions only.
+// Untyped property schemas become `unknown` (json-schema-to-typescript would make them an object type).
 function stripTitles(node) {
   if (Array.isArray(node)) return node.map(stripTitles);
   if (node === null || typeof node !== "object") return node;
@@ -36,10 +37,14 @@ function stripTitles(node) {
   for (const [k, v] of Object.entries(node)) {
     if (k === "title" && typeof v === "string") continue;
     if (k === "properties" || k === "$defs") {
-      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, stripTitles(sub)]));
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, untyped(stripTitles(sub))]));
     } else out[k] = stripTitles(v);
   }
   return out;
+}
+
+function untyped(schema) {
+  return SHAPE_KEYWORDS.some((k) => k in schema) ? schema : { ...schema, tsType: "unknown" };
 }
 
 const pascal = (s) => s.replace(/(^|[-_ .])(\w)/g, (_, __, c) => c.toUpperCase()).replace(/\W/g, "");

@@ -9,7 +9,6 @@ import {
   IconShieldLock,
 } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import { Suspense } from "react";
 import { Outlet, NavLink as RouterNavLink, useNavigation } from "react-router";
 import { PageLoader } from "@/components/PageLoader";
 import { useCurrentUser } from "@/features/auth/api";
@@ -92,9 +91,7 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         {navigation.state === "loading" && <PageLoader />}
-        <Suspense fallback={<PageLoader />}>
-          <Outlet />
-        </Suspense>
+        <Outlet />
       </AppShell.Main>
     </AppShell>
   );

@@ -1,8 +1,8 @@
 // The route table. Pages are code-split with `lazy`; guards wrap the routes that need a session or admin.
 import type { RouteObject } from "react-router";
-import { NotFoundPage } from "@/components/NotFoundPage";
 import { PageLoader } from "@/components/PageLoader";
 import { RouteError } from "@/components/RouteError";
+import { StatusPage } from "@/components/StatusPage";
 import { RequireAdmin } from "@/features/auth/RequireAdmin";
 import { RequireAuth } from "@/features/auth/RequireAuth";
 import { AppLayout } from "./AppLayout";
@@ -74,7 +74,7 @@ export const routes: RouteObject[] = [
                   },
                 ],
               },
-              { path: "*", element: <NotFoundPage /> },
+              { path: "*", element: <StatusPage code={404} /> },
             ],
           },
         ],

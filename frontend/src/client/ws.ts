@@ -36,22 +36,22 @@ export interface OperationEvent {
   /**
    * Estimated seconds until the operation finishes.
    */
-  eta_s?: number | null;
+  eta_s: number | null;
   /**
    * Set on log events.
    */
-  level?: ("debug" | "info" | "warning" | "error") | null;
-  message?: string | null;
+  level: ("debug" | "info" | "warning" | "error") | null;
+  message: string | null;
   operation_id: string;
-  percent?: number;
+  percent: number;
   seq: number;
-  stage?: string | null;
+  stage: string | null;
   /**
    * 0-based index of the current stage.
    */
-  stage_index?: number | null;
+  stage_index: number | null;
   status: OperationStatus;
-  total_stages?: number;
+  total_stages: number;
   ts: string;
   type: EventType;
 }
@@ -72,19 +72,19 @@ export interface SnapshotMessage {
  * An operation as users see it.
  */
 export interface Operation {
-  artifacts?: Artifact[];
+  artifacts: Artifact[];
   /**
    * Increases when an interrupted operation is re-queued.
    */
-  attempt?: number;
+  attempt: number;
   created_at: string;
-  error?: string | null;
-  finished_at?: string | null;
+  error: string | null;
+  finished_at: string | null;
   id: string;
   /**
    * Sequence number of the newest event.
    */
-  last_seq?: number;
+  last_seq: number;
   metadata: {
     [k: string]: unknown;
   };
@@ -97,11 +97,9 @@ export interface Operation {
   /**
    * 1-based position in the queue while queued.
    */
-  queue_position?: number | null;
-  result?: {
-    [k: string]: unknown;
-  };
-  started_at?: string | null;
+  queue_position: number | null;
+  result: unknown;
+  started_at: string | null;
   status: OperationStatus;
   timeout_s: number;
   workflow: string;
@@ -119,15 +117,15 @@ export interface Progress {
   /**
    * Estimated seconds until the operation finishes.
    */
-  eta_s?: number | null;
-  message?: string | null;
-  percent?: number;
-  stage?: string | null;
+  eta_s: number | null;
+  message: string | null;
+  percent: number;
+  stage: string | null;
   /**
    * 0-based index of the current stage.
    */
-  stage_index?: number | null;
-  total_stages?: number;
+  stage_index: number | null;
+  total_stages: number;
 }
 export interface PongMessage {
   type: "pong";

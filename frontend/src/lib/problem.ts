@@ -11,6 +11,8 @@ export type ApiErrorKind = "http" | "network";
 export class ApiError extends Error {
   readonly kind: ApiErrorKind;
   readonly status: number;
+  /** The problem's `type` (`urn:underway:problem:...`), or null when the body was not a problem. */
+  readonly type: string | null;
   readonly title: string;
   readonly detail: string | null;
   readonly fieldErrors: FieldError[];
@@ -22,6 +24,7 @@ export class ApiError extends Error {
   constructor(init: {
     kind: ApiErrorKind;
     status: number;
+    type?: string | null;
     title: string;
     detail?: string | null;
     fieldErrors?: FieldError[];
@@ -32,6 +35,7 @@ export class ApiError extends Error {
     this.name = "ApiError";
     this.kind = init.kind;
     this.status = init.status;
+    this.type = init.type ?? null;
     this.title = init.title;
     this.detail = init.detail ?? null;
     this.fieldErrors = init.fieldErrors ?? [];
@@ -56,7 +60,7 @@ const STATUS_TITLES: Record<number, string> = {
   429: "Too many requests",
   500: "Server error",
   502: "Server unavailable",
-  503: "Service busy",
+  503: "Service unavailable",
   504: "Server timeout",
 };
 
@@ -95,15 +99,28 @@ export function toApiError(body: unknown, response: Response | undefined): ApiEr
     // The body repeats Retry-After, for clients that cannot read the header (cross-origin).
     if (retryAfterS === null && typeof body.retry_after === "number")
       retryAfterS = Math.max(0, body.retry_after);
+    const type = typeof body.type === "string" ? body.type : null;
     const title = typeof body.title === "string" ? body.title : fallbackTitle;
     // FastAPI's default 422 puts the field errors in `detail` (a list) instead of `errors`.
     const detail = typeof body.detail === "string" ? body.detail : null;
     const fieldErrors = toFieldErrors(body.errors ?? (Array.isArray(body.detail) ? body.detail : undefined));
-    return new ApiError({ kind: "http", status, title, detail, fieldErrors, retryAfterS, problem: body });
+    return new ApiError({
+      kind: "http",
+      status,
+      type,
+      title,
+      detail,
+      fieldErrors,
+      retryAfterS,
+      problem: body,
+    });
   }
   // Plain-text or HTML bodies (a proxy's error page) are not shown to people.
   return new ApiError({ kind: "http", status, title: fallbackTitle, retryAfterS });
 }
+
+/** Problem types the app treats specially (backend/src/underway/problems.py). */
+export const PROBLEM_QUEUE_FULL = "urn:underway:problem:queue-full";
 
 export function isApiError(error: unknown, status?: number): error is ApiError {
   return error instanceof ApiError && (status === undefined || error.status === status);

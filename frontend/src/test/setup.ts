@@ -1,9 +1,15 @@
 import "@testing-library/jest-dom/vitest";
+import { notifications } from "@mantine/notifications";
 import { cleanup } from "@testing-library/react";
 import { afterEach, vi } from "vitest";
+import { FakeWebSocket } from "./fake-websocket";
 
 afterEach(() => {
   cleanup();
+  // Toasts live in a module-level store: one test's must not show up in the next.
+  notifications.clean();
+  notifications.cleanQueue();
+  FakeWebSocket.reset();
   sessionStorage.clear();
   localStorage.clear();
 });
@@ -38,23 +44,5 @@ if (!("fonts" in document)) {
   });
 }
 
-/** WebSockets never connect in unit tests (streams are exercised through the pure reducer). */
-class OfflineWebSocket extends EventTarget {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  readyState = 0;
-  onopen: ((ev: Event) => void) | null = null;
-  onmessage: ((ev: MessageEvent) => void) | null = null;
-  onclose: ((ev: CloseEvent) => void) | null = null;
-  onerror: ((ev: Event) => void) | null = null;
-  constructor(readonly url: string) {
-    super();
-  }
-  send() {}
-  close() {
-    this.readyState = 3;
-  }
-}
-vi.stubGlobal("WebSocket", OfflineWebSocket);
+// WebSockets connect only when a test drives them (they never open by themselves).
+vi.stubGlobal("WebSocket", FakeWebSocket);

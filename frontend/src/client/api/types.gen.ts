@@ -17,7 +17,7 @@ export type ApiKey = {
     /**
      * Expires At
      */
-    expires_at?: string | null;
+    expires_at: string | null;
     /**
      * Id
      */
@@ -27,7 +27,7 @@ export type ApiKey = {
      *
      * Updated at most once a minute.
      */
-    last_used_at?: string | null;
+    last_used_at: string | null;
     /**
      * Name
      */
@@ -41,7 +41,7 @@ export type ApiKey = {
     /**
      * Revoked At
      */
-    revoked_at?: string | null;
+    revoked_at: string | null;
 };
 
 /**
@@ -85,42 +85,14 @@ export type Artifact = {
 };
 
 /**
- * Body_auth-token
- */
-export type BodyAuthToken = {
-    /**
-     * Client Id
-     */
-    client_id?: string | null;
-    /**
-     * Client Secret
-     */
-    client_secret?: string | null;
-    /**
-     * Grant Type
-     */
-    grant_type?: string | null;
-    /**
-     * Password
-     */
-    password: string;
-    /**
-     * Scope
-     */
-    scope?: string;
-    /**
-     * Username
-     */
-    username: string;
-};
-
-/**
  * EventType
  */
 export type EventType = 'status' | 'progress' | 'stage' | 'log';
 
 /**
  * FieldProblem
+ *
+ * One invalid field of a 422: ``loc`` is its path (``["body", "params", "month"]``).
  */
 export type FieldProblem = {
     /**
@@ -158,7 +130,7 @@ export type NewApiKey = {
     /**
      * Expires At
      */
-    expires_at?: string | null;
+    expires_at: string | null;
     /**
      * Id
      */
@@ -174,7 +146,7 @@ export type NewApiKey = {
      *
      * Updated at most once a minute.
      */
-    last_used_at?: string | null;
+    last_used_at: string | null;
     /**
      * Name
      */
@@ -188,7 +160,7 @@ export type NewApiKey = {
     /**
      * Revoked At
      */
-    revoked_at?: string | null;
+    revoked_at: string | null;
 };
 
 /**
@@ -200,13 +172,13 @@ export type Operation = {
     /**
      * Artifacts
      */
-    artifacts?: Array<Artifact>;
+    artifacts: Array<Artifact>;
     /**
      * Attempt
      *
      * Increases when an interrupted operation is re-queued.
      */
-    attempt?: number;
+    attempt: number;
     /**
      * Created At
      */
@@ -214,11 +186,11 @@ export type Operation = {
     /**
      * Error
      */
-    error?: string | null;
+    error: string | null;
     /**
      * Finished At
      */
-    finished_at?: string | null;
+    finished_at: string | null;
     /**
      * Id
      */
@@ -228,7 +200,7 @@ export type Operation = {
      *
      * Sequence number of the newest event.
      */
-    last_seq?: number;
+    last_seq: number;
     /**
      * Metadata
      */
@@ -252,15 +224,15 @@ export type Operation = {
      *
      * 1-based position in the queue while queued.
      */
-    queue_position?: number | null;
+    queue_position: number | null;
     /**
      * Result
      */
-    result?: unknown;
+    result: unknown;
     /**
      * Started At
      */
-    started_at?: string | null;
+    started_at: string | null;
     status: OperationStatus;
     /**
      * Timeout S
@@ -283,17 +255,17 @@ export type OperationEvent = {
      *
      * Estimated seconds until the operation finishes.
      */
-    eta_s?: number | null;
+    eta_s: number | null;
     /**
      * Level
      *
      * Set on log events.
      */
-    level?: 'debug' | 'info' | 'warning' | 'error' | null;
+    level: 'debug' | 'info' | 'warning' | 'error' | null;
     /**
      * Message
      */
-    message?: string | null;
+    message: string | null;
     /**
      * Operation Id
      */
@@ -301,7 +273,7 @@ export type OperationEvent = {
     /**
      * Percent
      */
-    percent?: number;
+    percent: number;
     /**
      * Seq
      */
@@ -309,18 +281,18 @@ export type OperationEvent = {
     /**
      * Stage
      */
-    stage?: string | null;
+    stage: string | null;
     /**
      * Stage Index
      *
      * 0-based index of the current stage.
      */
-    stage_index?: number | null;
+    stage_index: number | null;
     status: OperationStatus;
     /**
      * Total Stages
      */
-    total_stages?: number;
+    total_stages: number;
     /**
      * Ts
      */
@@ -341,7 +313,7 @@ export type OperationPage = {
      *
      * Pass as `cursor` to get the next page; null on the last.
      */
-    next_cursor?: string | null;
+    next_cursor: string | null;
 };
 
 /**
@@ -451,29 +423,29 @@ export type Progress = {
      *
      * Estimated seconds until the operation finishes.
      */
-    eta_s?: number | null;
+    eta_s: number | null;
     /**
      * Message
      */
-    message?: string | null;
+    message: string | null;
     /**
      * Percent
      */
-    percent?: number;
+    percent: number;
     /**
      * Stage
      */
-    stage?: string | null;
+    stage: string | null;
     /**
      * Stage Index
      *
      * 0-based index of the current stage.
      */
-    stage_index?: number | null;
+    stage_index: number | null;
     /**
      * Total Stages
      */
-    total_stages?: number;
+    total_stages: number;
 };
 
 /**
@@ -546,13 +518,13 @@ export type Stage = {
     /**
      * Description
      */
-    description?: string;
+    description: string;
     /**
      * Expected Duration S
      *
      * Used for the ETA before any run exists.
      */
-    expected_duration_s?: number | null;
+    expected_duration_s: number | null;
     /**
      * Name
      */
@@ -560,7 +532,7 @@ export type Stage = {
     /**
      * Weight
      */
-    weight?: number;
+    weight: number;
 };
 
 /**
@@ -580,7 +552,7 @@ export type Stats = {
      *
      * Mean run time of completed operations, last 7 days.
      */
-    avg_duration_s?: number | null;
+    avg_duration_s: number | null;
     /**
      * Completed Today
      *
@@ -606,11 +578,45 @@ export type Stats = {
      *
      * Completed / finished over the last 7 days, 0..1.
      */
-    success_rate?: number | null;
+    success_rate: number | null;
+};
+
+/**
+ * TokenRequest
+ *
+ * The OAuth2 password grant's form (RFC 6749 section 4.3.2); any other field is a 422.
+ */
+export type TokenRequest = {
+    /**
+     * Client Id
+     */
+    client_id?: string | null;
+    /**
+     * Client Secret
+     */
+    client_secret?: string | null;
+    /**
+     * Grant Type
+     */
+    grant_type?: string | null;
+    /**
+     * Password
+     */
+    password: string;
+    /**
+     * Scope
+     */
+    scope?: string;
+    /**
+     * Username
+     */
+    username: string;
 };
 
 /**
  * TokenResponse
+ *
+ * The answer of ``POST /auth/token`` (OAuth2): a bearer access token and its lifetime in seconds.
  */
 export type TokenResponse = {
     /**
@@ -624,7 +630,7 @@ export type TokenResponse = {
     /**
      * Token Type
      */
-    token_type?: 'bearer';
+    token_type: 'bearer';
 };
 
 /**
@@ -1156,7 +1162,7 @@ export type ApiKeysRevokeResponses = {
 export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
 
 export type AuthTokenData = {
-    body: BodyAuthToken;
+    body: TokenRequest;
     path?: never;
     query?: never;
     url: '/api/v1/auth/token';

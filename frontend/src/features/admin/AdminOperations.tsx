@@ -1,6 +1,7 @@
 import { Button, Group, Paper, Text, Title } from "@mantine/core";
+import { useThrottledCallback } from "@mantine/hooks";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
 import { PageLoader } from "@/components/PageLoader";
@@ -8,32 +9,14 @@ import { type OperationFilters, operationKeys, operationsListQuery } from "@/fea
 import { ConnectionIndicator } from "@/features/operations/ConnectionIndicator";
 import { filtersFromSearch, filtersToSearch } from "@/features/operations/filters-url";
 import { applyRowEvent, type LiveRows, withLive } from "@/features/operations/live-rows";
+import { useLiveStream } from "@/features/operations/live-stream";
 import { OperationFiltersBar } from "@/features/operations/OperationFiltersBar";
 import { OperationsTable } from "@/features/operations/OperationsTable";
-import type { OperationEvent } from "@/lib/api-types";
 import { isTerminal } from "@/lib/api-types";
 import { queueQuery } from "./api";
-import { useAdminStream } from "./use-admin-stream";
 
-/** Coalesces bursts of stream events into one refetch per second at most. */
-function useDebounced(fn: () => void, ms: number) {
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const latest = useRef(fn);
-  latest.current = fn;
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-    },
-    [],
-  );
-  return useCallback(() => {
-    if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      latest.current();
-    }, ms);
-  }, [ms]);
-}
+/** Bursts of stream events cause one refetch a second at most. */
+const REFRESH_EVERY_MS = 1000;
 
 export function AdminOperations() {
   const queryClient = useQueryClient();
@@ -48,30 +31,39 @@ export function AdminOperations() {
   const operations = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const [live, setLive] = useState<LiveRows>(new Map());
 
-  const refreshQueue = useDebounced(
+  const refreshQueue = useThrottledCallback(
     () => queryClient.invalidateQueries({ queryKey: queueQuery.queryKey }),
-    1000,
+    REFRESH_EVERY_MS,
   );
-  // A new operation is not in the loaded pages: reload the first page to show it (at most once a second).
-  const refreshList = useDebounced(
+  // A new operation is not in the loaded pages: reload the first page to show it.
+  const refreshList = useThrottledCallback(
     () => queryClient.invalidateQueries({ queryKey: listQuery.queryKey }),
-    1000,
+    REFRESH_EVERY_MS,
   );
   const known = useMemo(() => new Set(operations.map((o) => o.id)), [operations]);
 
-  const onEvent = (event: OperationEvent) => {
-    setLive((prev) => applyRowEvent(prev, event));
-    if (event.type === "status") {
+  const connection = useLiveStream({
+    path: "/api/v1/admin/stream",
+    onMessage: (message) => {
+      if (message.type !== "event") return;
+      const { event } = message;
+      setLive((prev) => applyRowEvent(prev, event));
+      if (event.type !== "status") return;
       refreshQueue();
       if (!known.has(event.operation_id) && event.status === "queued") refreshList();
       if (isTerminal(event.status)) {
         void queryClient.invalidateQueries({ queryKey: operationKeys.detail(event.operation_id) });
       }
-    }
-  };
-  const connection = useAdminStream(onEvent, () => {
-    void query.refetch();
-    refreshQueue();
+    },
+    onState: (state) => {
+      // This stream cannot resume from a seq, nor replay what happened before it was subscribed
+      // (the first time too: the list may have loaded before): reload what it may have missed.
+      if (state !== "open") return;
+      void query.refetch();
+      refreshQueue();
+    },
+    // The admin stream never ends on its own: a normal close is a server restart.
+    reconnectAfterNormalClose: () => true,
   });
 
   const rows = useMemo(() => operations.map((op) => withLive(op, live)), [operations, live]);
@@ -82,7 +74,7 @@ export function AdminOperations() {
         <Title order={2} size="h4" id="all-ops-title">
           All operations
         </Title>
-        <ConnectionIndicator state={connection} />
+        <ConnectionIndicator connection={connection} />
       </Group>
       <OperationFiltersBar value={filters} onChange={setFilters} withOwner />
       {query.isPending && <PageLoader label="Loading operations" />}

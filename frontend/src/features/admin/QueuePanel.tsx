@@ -1,4 +1,15 @@
-import { Badge, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import {
+  Badge,
+  Group,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { ErrorState } from "@/components/ErrorState";
 import { PageLoader } from "@/components/PageLoader";
@@ -74,7 +85,9 @@ export function QueuePanel() {
           </SimpleGrid>
           <Table.ScrollContainer minWidth={360}>
             <Table verticalSpacing={4}>
-              <caption className="sr-only">Usage per user</caption>
+              <caption>
+                <VisuallyHidden>Usage per user</VisuallyHidden>
+              </caption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">User</Table.Th>

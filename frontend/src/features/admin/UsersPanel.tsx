@@ -10,6 +10,7 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -104,7 +105,9 @@ export function UsersPanel() {
       {users.data && (
         <Table.ScrollContainer minWidth={560}>
           <Table verticalSpacing="xs">
-            <caption className="sr-only">Users</caption>
+            <caption>
+              <VisuallyHidden>Users</VisuallyHidden>
+            </caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Username</Table.Th>

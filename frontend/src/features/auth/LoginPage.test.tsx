@@ -44,6 +44,14 @@ describe("LoginPage errors", () => {
     expect(screen.getByRole("button", { name: "Sign in" })).toBeDisabled();
   });
 
+  it("says to try again shortly when a 429 gives no Retry-After, without inventing a wait", async () => {
+    stubFetch({ "POST /api/v1/auth/token": () => problem(429, { title: "Too Many Requests" }) });
+    const alert = await signIn();
+    expect(alert).toHaveTextContent("Too many sign-in attempts. Try again shortly.");
+    expect(alert).not.toHaveTextContent(/\d+ seconds?/);
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
   it("asks for missing fields without calling the server", async () => {
     const { fetchMock } = stubFetch({});
     const user = userEvent.setup({ delay: null });

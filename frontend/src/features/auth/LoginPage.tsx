@@ -1,9 +1,9 @@
 import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useInterval } from "@mantine/hooks";
 import { IconAlertCircle, IconClock } from "@tabler/icons-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "@/lib/problem";
-import { useNow } from "@/lib/use-now";
 import { useLogin } from "./api";
 import { loginErrorMessage } from "./login-errors";
 import { safeNextPath } from "./safe-redirect";
@@ -18,10 +18,16 @@ export function LoginPage() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [missing, setMissing] = useState<{ username?: string; password?: string }>({});
+  // When a rate-limited sign-in may be tried again (from Retry-After), and a clock counting down to it.
   const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [now, setNow] = useState(Date.now);
+  const countdown = useInterval(() => setNow(Date.now()), 1000);
   const [expired] = useState(() => lastSignOutReason() === "expired");
-  const now = useNow(retryAt !== null);
   const waitS = retryAt !== null ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : 0;
+
+  useEffect(() => {
+    if (waitS === 0) countdown.stop();
+  }, [waitS, countdown.stop]);
 
   useEffect(() => {
     document.title = "Sign in · Underway";
@@ -43,7 +49,14 @@ export function LoginPage() {
         onSuccess: () => navigate(next, { replace: true }),
         onError: (error) => {
           if (error instanceof ApiError && error.status === 429) {
-            setRetryAt(Date.now() + (error.retryAfterS ?? 30) * 1000);
+            // Without Retry-After there is no known wait: say "shortly" rather than invent one.
+            if (error.retryAfterS === null) {
+              setRetryAt(null);
+              return;
+            }
+            setNow(Date.now());
+            setRetryAt(Date.now() + error.retryAfterS * 1000);
+            countdown.start();
           }
         },
       },
@@ -51,6 +64,7 @@ export function LoginPage() {
   };
 
   const rateLimited = login.error instanceof ApiError && login.error.status === 429;
+  const waitKnown = rateLimited && retryAt !== null;
 
   return (
     <Center mih="100dvh" p="md">
@@ -73,8 +87,9 @@ export function LoginPage() {
             {login.error && (
               <Alert color="red" icon={<IconAlertCircle aria-hidden />} role="alert" title="Sign-in failed">
                 {loginErrorMessage(login.error)}
-                {rateLimited && waitS > 0 && ` Try again in ${waitS} seconds.`}
-                {rateLimited && waitS === 0 && " You can try again now."}
+                {waitKnown && waitS > 0 && ` Try again in ${waitS} ${waitS === 1 ? "second" : "seconds"}.`}
+                {waitKnown && waitS === 0 && " You can try again now."}
+                {rateLimited && !waitKnown && " Try again shortly."}
               </Alert>
             )}
             <TextInput

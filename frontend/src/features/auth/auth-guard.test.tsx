@@ -1,6 +1,6 @@
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { routes } from "@/app/routes";
 import type { User } from "@/lib/api-types";
 import { json, problem, stubFetch } from "@/test/fetch-stub";
@@ -53,6 +53,9 @@ describe("auth guard", () => {
   beforeEach(() => {
     endSession();
     resetSessionForTests();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it("sends an unauthenticated visitor to the login page with the return path, then back after sign-in", async () => {
@@ -114,5 +117,28 @@ describe("auth guard", () => {
     await user.type(screen.getByLabelText(/^Password/), "secret");
     await user.click(screen.getByRole("button", { name: "Sign in" }));
     expect(await screen.findByRole("heading", { name: "History", level: 1 })).toBeInTheDocument();
+  });
+
+  it("signs an idle tab out when the token expires, and sends the user to login with the return path", async () => {
+    // Only the clock is faked: the session's expiry timer fires without any request being made.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
+    const { requests } = api(alice);
+    startSession("jwt", 900);
+    const { router } = renderRoutes(routes, "/history?status=running");
+    expect(await screen.findByRole("heading", { name: "History", level: 1 })).toBeInTheDocument();
+    const requestsBefore = requests.length;
+
+    vi.advanceTimersByTime(899_000);
+    expect(router.state.location.pathname).toBe("/history");
+
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    await waitFor(() => expect(router.state.location.pathname).toBe("/login"));
+    expect(new URLSearchParams(router.state.location.search).get("next")).toBe("/history?status=running");
+    expect(await screen.findByText("Your session has expired. Please sign in again.")).toBeInTheDocument();
+    expect(sessionStorage.getItem("underway.session")).toBeNull();
+    // No request had to fail first: the app noticed the expiry by itself.
+    expect(requests.slice(requestsBefore).map((r) => new URL(r.url).pathname)).toEqual([]);
   });
 });

@@ -10,6 +10,10 @@
  *   there is no CSRF surface; the cost is that script injected into the page could read the token,
  *   which the short token lifetime (expires_in) and the app's no-inline-HTML rendering keep small.
  * The token is never written anywhere else (no URL, no log) and is cleared on sign-out and on any 401.
+ *
+ * The session also ends by itself when the token expires, by a timer, even in a tab nobody uses: the
+ * guards then send the user to the login page (and back afterwards) instead of leaving a page that
+ * looks signed in until its next request fails.
  */
 import { useSyncExternalStore } from "react";
 
@@ -23,9 +27,12 @@ export interface Session {
 
 export type SignOutReason = "signed-out" | "expired";
 
-let current: Session | null = load();
+let current: Session | null = null;
 let lastReason: SignOutReason | null = null;
+let expiryTimer: ReturnType<typeof setTimeout> | null = null;
 const listeners = new Set<() => void>();
+/** setTimeout's longest delay (about 24.8 days); a longer session is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function load(): Session | null {
   try {
@@ -44,6 +51,25 @@ function emit() {
   for (const listener of listeners) listener();
 }
 
+function scheduleExpiry(): void {
+  if (expiryTimer !== null) clearTimeout(expiryTimer);
+  expiryTimer = null;
+  if (!current) return;
+  const delay = Math.min(MAX_TIMER_MS, Math.max(0, current.expiresAt - Date.now()));
+  // getSession() expires the session once its time has come, or re-arms the timer if it has not.
+  expiryTimer = setTimeout(() => {
+    expiryTimer = null;
+    if (getSession()) scheduleExpiry();
+  }, delay);
+}
+
+function setCurrent(session: Session | null): void {
+  current = session;
+  scheduleExpiry();
+}
+
+setCurrent(load());
+
 export function getSession(): Session | null {
   if (current && current.expiresAt <= Date.now()) {
     expireSession();
@@ -56,7 +82,7 @@ export function getToken(): string | null {
 }
 
 export function startSession(token: string, expiresInS: number): void {
-  current = { token, expiresAt: Date.now() + expiresInS * 1000 };
+  setCurrent({ token, expiresAt: Date.now() + expiresInS * 1000 });
   lastReason = null;
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(current));
@@ -68,7 +94,7 @@ export function startSession(token: string, expiresInS: number): void {
 
 function clear(reason: SignOutReason) {
   const had = current !== null;
-  current = null;
+  setCurrent(null);
   lastReason = reason;
   try {
     sessionStorage.removeItem(STORAGE_KEY);
@@ -83,7 +109,7 @@ export function endSession(): void {
   clear("signed-out");
 }
 
-/** The server said the token is no longer valid (REST 401 or WebSocket close 4401). */
+/** The token is no longer valid: it expired, or the server said so (REST 401, WebSocket close 4401). */
 export function expireSession(): void {
   if (current) clear("expired");
 }
@@ -105,7 +131,7 @@ export function useToken(): string | null {
 
 /** For tests: reload the session from sessionStorage. */
 export function resetSessionForTests(): void {
-  current = load();
+  setCurrent(load());
   lastReason = null;
   emit();
 }

@@ -1,4 +1,4 @@
-import { Button, Table, Text } from "@mantine/core";
+import { Button, Table, Text, VisuallyHidden } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useState } from "react";
 import type { Artifact } from "@/lib/api-types";
@@ -40,7 +40,7 @@ export function ArtifactList({
             <Table.Th>Type</Table.Th>
             <Table.Th>Size</Table.Th>
             <Table.Th>
-              <span className="sr-only">Actions</span>
+              <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>
           </Table.Tr>
         </Table.Thead>

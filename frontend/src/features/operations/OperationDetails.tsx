@@ -38,7 +38,7 @@ export function OperationDetails({
       <Item label="Started">{formatDateTime(operation.started_at)}</Item>
       <Item label="Finished">{formatDateTime(operation.finished_at)}</Item>
       <Item label="Timeout">{formatDuration(operation.timeout_s)}</Item>
-      {(operation.attempt ?? 1) > 1 && <Item label="Attempt">{operation.attempt}</Item>}
+      {operation.attempt > 1 && <Item label="Attempt">{operation.attempt}</Item>}
     </SimpleGrid>
   );
 }

@@ -1,6 +1,7 @@
 import { Button, Group, MultiSelect, Select, SimpleGrid, TextInput } from "@mantine/core";
+import { useDebouncedCallback } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { workflowsQuery } from "@/features/workflows/api";
 import { ALL_STATUSES, type OperationStatus } from "@/lib/api-types";
 import { statusLabel } from "@/lib/format";
@@ -13,18 +14,31 @@ interface Props {
 }
 
 const STATUS_OPTIONS = ALL_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }));
+/** Owner is typed: it is applied after this pause rather than on every key. */
+const OWNER_DELAY_MS = 400;
+
+const ownerOf = (text: string) => text.trim() || null;
 
 export function OperationFiltersBar({ value, onChange, withOwner = false }: Props) {
   const workflows = useQuery(workflowsQuery);
   const [owner, setOwner] = useState(value.owner ?? "");
+  const urlOwner = value.owner ?? null;
+  // The owner this box last applied: when the URL then shows it, the change is ours, not a navigation.
+  const applied = useRef(urlOwner);
+  const applyOwner = useDebouncedCallback((text: string) => {
+    if (ownerOf(text) === urlOwner) return;
+    applied.current = ownerOf(text);
+    onChange({ ...value, owner: ownerOf(text) });
+  }, OWNER_DELAY_MS);
 
-  // Owner is typed: apply it after a pause instead of on every key.
+  // The URL changed under the box (back/forward, "Clear filters", a link): show its owner, and drop
+  // a pending edit that would put the old text back.
   useEffect(() => {
-    const trimmed = owner.trim() || null;
-    if (trimmed === (value.owner ?? null)) return;
-    const timer = setTimeout(() => onChange({ ...value, owner: trimmed }), 400);
-    return () => clearTimeout(timer);
-  }, [owner, value, onChange]);
+    if (urlOwner === applied.current) return;
+    applied.current = urlOwner;
+    applyOwner.cancel();
+    setOwner(urlOwner ?? "");
+  }, [urlOwner, applyOwner]);
 
   const active =
     value.status.length > 0 || value.workflow || value.from || value.to || (withOwner && value.owner);
@@ -67,21 +81,17 @@ export function OperationFiltersBar({ value, onChange, withOwner = false }: Prop
           <TextInput
             label="Owner"
             value={owner}
-            onChange={(e) => setOwner(e.currentTarget.value)}
+            onChange={(e) => {
+              setOwner(e.currentTarget.value);
+              applyOwner(e.currentTarget.value);
+            }}
             placeholder="Any user"
           />
         )}
       </SimpleGrid>
       {active && (
         <Group mb="md">
-          <Button
-            variant="subtle"
-            size="xs"
-            onClick={() => {
-              setOwner("");
-              onChange(emptyFilters);
-            }}
-          >
+          <Button variant="subtle" size="xs" onClick={() => onChange(emptyFilters)}>
             Clear filters
           </Button>
         </Group>

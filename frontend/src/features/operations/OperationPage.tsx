@@ -1,19 +1,19 @@
-import { Alert, Code, Group, Paper, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { Alert, Code, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { useInterval } from "@mantine/hooks";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useParams } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
-import { ForbiddenPage } from "@/components/ForbiddenPage";
-import { NotFoundPage } from "@/components/NotFoundPage";
 import { PageHeader } from "@/components/PageHeader";
 import { PageLoader } from "@/components/PageLoader";
 import { StatusBadge } from "@/components/StatusBadge";
+import { StatusPage } from "@/components/StatusPage";
+import { fieldsFromSchema, type JsonSchema } from "@/features/schema-form/schema";
 import { workflowQuery } from "@/features/workflows/api";
 import { isTerminal } from "@/lib/api-types";
 import { isApiError } from "@/lib/problem";
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND } from "@/lib/stream-connection";
-import { useNow } from "@/lib/use-now";
 import { ArtifactList } from "./ArtifactList";
 import { CancelOperation } from "./CancelOperation";
 import { ConnectionIndicator } from "./ConnectionIndicator";
@@ -23,6 +23,7 @@ import { OperationProgress } from "./OperationProgress";
 import { StageTimeline } from "./StageTimeline";
 import { buildStageTimeline } from "./stage-timeline";
 import { useOperationLive } from "./use-operation-live";
+import { ValueTable } from "./ValueTable";
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -41,17 +42,29 @@ export function OperationPage() {
   const op = live.operation;
   const workflow = useQuery({ ...workflowQuery(op?.workflow ?? ""), enabled: op !== null });
   const active = op !== null && !isTerminal(op.status);
-  const now = useNow(active);
+  // A clock for the elapsed time and the current stage's duration, ticking while the operation runs.
+  const [now, setNow] = useState(Date.now);
+  const clock = useInterval(() => setNow(Date.now()), 1000);
+  useEffect(() => {
+    if (active) {
+      setNow(Date.now());
+      clock.start();
+    } else clock.stop();
+  }, [active, clock.start, clock.stop]);
 
   const stages = useMemo(
     () => buildStageTimeline(workflow.data?.stages ?? [], live.stageMarks, op, live.terminalTs, now),
     [workflow.data, live.stageMarks, op, live.terminalTs, now],
   );
+  const paramLabels = useMemo(() => {
+    const fields = workflow.data ? fieldsFromSchema(workflow.data.params_schema as JsonSchema) : [];
+    return Object.fromEntries(fields.map((f) => [f.name, f.label]));
+  }, [workflow.data]);
 
   if (!op) {
     if (query.isError) {
-      if (isApiError(query.error, 404)) return <NotFoundPage what="operation" />;
-      if (isApiError(query.error, 403)) return <ForbiddenPage />;
+      if (isApiError(query.error, 404)) return <StatusPage code={404} what="operation" />;
+      if (isApiError(query.error, 403)) return <StatusPage code={403} what="operation" />;
       return (
         <ErrorState
           error={query.error}
@@ -60,15 +73,15 @@ export function OperationPage() {
         />
       );
     }
-    if (connection.closeCode === CLOSE_NOT_FOUND) return <NotFoundPage what="operation" />;
-    if (connection.closeCode === CLOSE_FORBIDDEN) return <ForbiddenPage />;
+    if (connection.closeCode === CLOSE_NOT_FOUND) return <StatusPage code={404} what="operation" />;
+    if (connection.closeCode === CLOSE_FORBIDDEN) return <StatusPage code={403} what="operation" />;
     return <PageLoader label="Loading the operation" />;
   }
 
   const startedMs = op.started_at ? Date.parse(op.started_at) : null;
   const endMs = op.finished_at ? Date.parse(op.finished_at) : now;
   const elapsedS = startedMs === null ? null : Math.max(0, (endMs - startedMs) / 1000);
-  const etaS = active && op.status === "running" ? (op.progress.eta_s ?? null) : null;
+  const etaS = active && op.status === "running" ? op.progress.eta_s : null;
 
   return (
     <Stack gap="lg">
@@ -81,7 +94,7 @@ export function OperationPage() {
         }
         actions={
           <>
-            <ConnectionIndicator state={connection.state} />
+            <ConnectionIndicator connection={connection} />
             <CancelOperation operation={op} />
           </>
         }
@@ -94,7 +107,7 @@ export function OperationPage() {
             </Text>
             <StatusBadge status={op.status} size="lg" live testId="operation-status" />
           </Group>
-          <OperationProgress percent={op.progress.percent ?? 0} status={op.status} />
+          <OperationProgress percent={op.progress.percent} status={op.status} />
           <Text size="sm" aria-live="polite" data-testid="operation-message">
             {op.progress.message ?? (op.status === "queued" ? "Waiting in the queue" : " ")}
           </Text>
@@ -115,25 +128,20 @@ export function OperationPage() {
       {isTerminal(op.status) && (
         <>
           <Section title="Files">
-            <ArtifactList operationId={op.id} artifacts={op.artifacts ?? []} />
+            <ArtifactList operationId={op.id} artifacts={op.artifacts} />
           </Section>
           <Section title="Result">
-            {op.result === null || op.result === undefined ? (
-              <Text c="dimmed" size="sm">
-                No result.
-              </Text>
-            ) : (
-              <ScrollArea.Autosize mah={480} type="auto">
-                <Code block aria-label="Result">
-                  {JSON.stringify(op.result, null, 2)}
-                </Code>
-              </ScrollArea.Autosize>
-            )}
+            <ValueTable caption="Result" value={op.result} empty="No result." />
           </Section>
         </>
       )}
       <Section title="Parameters">
-        <Code block>{JSON.stringify(op.params, null, 2)}</Code>
+        <ValueTable
+          caption="Parameters"
+          value={op.params}
+          labels={paramLabels}
+          empty="This operation has no parameters."
+        />
       </Section>
     </Stack>
   );

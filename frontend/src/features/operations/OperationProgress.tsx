@@ -14,7 +14,7 @@ export function OperationProgress({ percent, status }: { percent: number; status
   return (
     <div>
       <Group justify="space-between" mb={4}>
-        <Text size="sm" fw={600} id="progress-label">
+        <Text size="sm" fw={600}>
           Progress
         </Text>
         <Text size="sm" fw={600} aria-hidden>

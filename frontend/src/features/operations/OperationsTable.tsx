@@ -1,4 +1,4 @@
-import { Anchor, Progress, Table, Text } from "@mantine/core";
+import { Anchor, Progress, Table, Text, VisuallyHidden } from "@mantine/core";
 import { Link } from "react-router";
 import { StatusBadge } from "@/components/StatusBadge";
 import type { Operation } from "@/lib/api-types";
@@ -23,7 +23,9 @@ export function OperationsTable({ operations, caption, withOwner = false, withCa
   return (
     <Table.ScrollContainer minWidth={720}>
       <Table striped highlightOnHover verticalSpacing="xs">
-        <caption className="sr-only">{caption}</caption>
+        <caption>
+          <VisuallyHidden>{caption}</VisuallyHidden>
+        </caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Operation</Table.Th>
@@ -35,14 +37,14 @@ export function OperationsTable({ operations, caption, withOwner = false, withCa
             <Table.Th scope="col">Duration</Table.Th>
             {withCancel && (
               <Table.Th scope="col">
-                <span className="sr-only">Actions</span>
+                <VisuallyHidden>Actions</VisuallyHidden>
               </Table.Th>
             )}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {operations.map((op) => {
-            const percent = Math.round(op.progress.percent ?? 0);
+            const percent = Math.round(op.progress.percent);
             return (
               <Table.Tr key={op.id} data-operation-id={op.id}>
                 <Table.Td>

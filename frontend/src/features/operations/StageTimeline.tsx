@@ -1,5 +1,6 @@
-import { List, Loader, Text, ThemeIcon } from "@mantine/core";
+import { Loader, Text, Timeline } from "@mantine/core";
 import { IconCheck, IconCircleDashed, IconPlayerSkipForward, IconX } from "@tabler/icons-react";
+import type { ReactNode } from "react";
 import { formatDuration } from "@/lib/format";
 import type { StageRow, StageState } from "./stage-timeline";
 
@@ -11,40 +12,14 @@ const STATE_TEXT: Record<StageState, string> = {
   skipped: "Skipped",
 };
 
-function StageIcon({ state }: { state: StageState }) {
-  switch (state) {
-    case "done":
-      return (
-        <ThemeIcon color="green" size={24} radius="xl">
-          <IconCheck size={14} aria-hidden />
-        </ThemeIcon>
-      );
-    case "current":
-      return (
-        <ThemeIcon color="blue" variant="light" size={24} radius="xl">
-          <Loader size={14} color="blue" aria-hidden />
-        </ThemeIcon>
-      );
-    case "stopped":
-      return (
-        <ThemeIcon color="red" size={24} radius="xl">
-          <IconX size={14} aria-hidden />
-        </ThemeIcon>
-      );
-    case "skipped":
-      return (
-        <ThemeIcon color="gray" variant="light" size={24} radius="xl">
-          <IconPlayerSkipForward size={14} aria-hidden />
-        </ThemeIcon>
-      );
-    default:
-      return (
-        <ThemeIcon color="gray" variant="outline" size={24} radius="xl">
-          <IconCircleDashed size={14} aria-hidden />
-        </ThemeIcon>
-      );
-  }
-}
+// Bullet icon and colour per state; the text says the state too, so colour is never the only cue.
+const LOOK: Record<StageState, { color: string; icon: ReactNode }> = {
+  done: { color: "green", icon: <IconCheck size={14} aria-hidden /> },
+  current: { color: "blue", icon: <Loader size={12} color="white" aria-hidden /> },
+  stopped: { color: "red", icon: <IconX size={14} aria-hidden /> },
+  skipped: { color: "gray", icon: <IconPlayerSkipForward size={12} aria-hidden /> },
+  pending: { color: "gray", icon: <IconCircleDashed size={14} aria-hidden /> },
+};
 
 function detail(row: StageRow): string {
   switch (row.state) {
@@ -60,29 +35,36 @@ function detail(row: StageRow): string {
 }
 
 export function StageTimeline({ rows }: { rows: readonly StageRow[] }) {
+  // Stages up to the last one entered are drawn as reached; the rest, dashed, are still ahead.
+  const reached = rows.reduce((last, row) => (row.startedAt !== null ? row.index : last), -1);
   return (
-    <List spacing="sm" listStyleType="none" aria-label="Stages" center>
+    <Timeline active={reached} bulletSize={24} lineWidth={2} role="list" aria-label="Stages">
       {rows.map((row) => (
-        <List.Item
+        <Timeline.Item
           key={row.name}
-          icon={<StageIcon state={row.state} />}
+          role="listitem"
           data-state={row.state}
           aria-current={row.state === "current" ? "step" : undefined}
+          color={LOOK[row.state].color}
+          bullet={LOOK[row.state].icon}
+          lineVariant={row.index < reached ? "solid" : "dashed"}
+          title={
+            <Text size="sm" fw={row.state === "current" ? 700 : 500} span>
+              {row.index + 1}. {row.name}
+              {row.description && (
+                <Text span c="dimmed" size="sm">
+                  {" "}
+                  — {row.description}
+                </Text>
+              )}
+            </Text>
+          }
         >
-          <Text size="sm" fw={row.state === "current" ? 700 : 500}>
-            {row.index + 1}. {row.name}
-            {row.description && (
-              <Text span c="dimmed" size="sm">
-                {" "}
-                — {row.description}
-              </Text>
-            )}
-          </Text>
           <Text size="xs" c="dimmed">
             {detail(row)}
           </Text>
-        </List.Item>
+        </Timeline.Item>
       ))}
-    </List>
+    </Timeline>
   );
 }

@@ -35,6 +35,7 @@ export const operationKeys = {
   all: ["operations"] as const,
   list: (scope: ListScope, filters: OperationFilters) => ["operations", "list", scope, filters] as const,
   detail: (id: string) => ["operations", "detail", id] as const,
+  eventsAfter: (id: string, afterSeq: number | null) => ["operations", "events", id, afterSeq] as const,
 };
 
 /** Turns the date filters into the API's datetime bounds (whole local days). */
@@ -125,7 +126,6 @@ export interface SubmitInput {
 export function useSubmitOperation() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { silent: false },
     mutationFn: async (input: SubmitInput) => {
       const { data } = await operationsSubmit({
         body: {

@@ -17,8 +17,8 @@ export function applyRowEvent(rows: LiveRows, event: OperationEvent): LiveRows {
   const next = new Map(rows);
   next.set(event.operation_id, {
     status: event.status,
-    percent: event.percent ?? current?.percent ?? 0,
-    message: event.type === "log" ? (current?.message ?? null) : (event.message ?? null),
+    percent: event.percent,
+    message: event.type === "log" ? (current?.message ?? null) : event.message,
     seq: event.seq,
   });
   return next;
@@ -26,13 +26,13 @@ export function applyRowEvent(rows: LiveRows, event: OperationEvent): LiveRows {
 
 export function applyRowSnapshot(rows: LiveRows, op: Operation): LiveRows {
   const current = rows.get(op.id);
-  if (current && (op.last_seq ?? 0) < current.seq) return rows;
+  if (current && op.last_seq < current.seq) return rows;
   const next = new Map(rows);
   next.set(op.id, {
     status: op.status,
-    percent: op.progress.percent ?? 0,
-    message: op.progress.message ?? null,
-    seq: op.last_seq ?? 0,
+    percent: op.progress.percent,
+    message: op.progress.message,
+    seq: op.last_seq,
   });
   return next;
 }
@@ -40,7 +40,7 @@ export function applyRowSnapshot(rows: LiveRows, op: Operation): LiveRows {
 /** The row as displayed: the list's data overlaid with anything newer from a stream. */
 export function withLive(op: Operation, rows: LiveRows): Operation {
   const live = rows.get(op.id);
-  if (!live || live.seq < (op.last_seq ?? 0)) return op;
+  if (!live || live.seq < op.last_seq) return op;
   return {
     ...op,
     status: live.status,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { demoRun, makeEvent, makeOperation } from "@/test/factories";
-import { initialLiveState, isFinished, type LiveState, liveReducer, MAX_LOG_LINES } from "./progress-reducer";
+import {
+  initialLiveState,
+  isFinished,
+  type LiveState,
+  liveReducer,
+  MAX_LOG_LINES,
+  MAX_PENDING,
+} from "./progress-reducer";
 
 const run = demoRun();
 
@@ -174,6 +181,39 @@ describe("liveReducer", () => {
     expect(state.log).toHaveLength(MAX_LOG_LINES);
     expect(state.droppedLogLines).toBe(5);
     expect(state.log[0]?.message).toBe("line 6");
+  });
+
+  it("asks for a resync when the buffer overflows instead of stalling, then catches up from it", () => {
+    // seq 2 never arrives; 3 .. MAX_PENDING + 12 pile up behind the gap.
+    const logs = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) =>
+        makeEvent(from + i, from + i, { type: "log", message: `line ${from + i}`, level: "info" }),
+      );
+    const last = MAX_PENDING + 12;
+    let state = feed(withSnapshot(), logs(1, 1));
+    state = feed(state, logs(3, MAX_PENDING + 2));
+    expect(state.resyncAfter).toBeNull();
+    state = feed(state, logs(MAX_PENDING + 3, last));
+    expect(state.resyncAfter).toBe(1);
+    expect(state.lastSeq).toBe(1);
+    // The buffer stays bounded and keeps the events nearest the gap, so they drain first.
+    expect(state.pending).toHaveLength(MAX_PENDING);
+    expect(state.pending[0]?.seq).toBe(3);
+
+    // GET /events?after_seq=1 brings everything after the gap, including what was dropped.
+    state = liveReducer(state, { type: "events", events: logs(2, last), source: "resync" });
+    expect(state.resyncAfter).toBeNull();
+    expect(state.lastSeq).toBe(last);
+    expect(state.pending).toEqual([]);
+    expect(state.log.map((e) => e.seq)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+  });
+
+  it("clears the resync request even when the refetch brings nothing new", () => {
+    const events = Array.from({ length: MAX_PENDING + 1 }, (_, i) => makeEvent(i + 3, i));
+    let state = feed(withSnapshot(), run.slice(0, 1), events);
+    expect(state.resyncAfter).toBe(1);
+    state = liveReducer(state, { type: "events", events: [], source: "resync" });
+    expect(state.resyncAfter).toBeNull();
   });
 
   it("resets", () => {

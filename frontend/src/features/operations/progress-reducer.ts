@@ -8,6 +8,9 @@
  *   there means the server coalesced progress events for a slow client (status, stage and log events
  *   are never dropped), so the jump is accepted rather than waited on;
  * - `lastSeq` is the highest seq applied without a gap: the resume point for `after_seq`;
+ * - the buffer is bounded: past MAX_PENDING the events farthest from the gap are dropped and
+ *   `resyncAfter` asks the owner to fetch everything after `lastSeq` over REST ("resync" batch),
+ *   which fills the gap, whatever was dropped, and clears the request;
  * - a snapshot carries the operation as of its `last_seq`; events at or below that seq still feed the
  *   log and the stage timeline but never roll the status or progress back.
  */
@@ -16,7 +19,7 @@ import { isTerminal } from "@/lib/api-types";
 
 /** Most recent log lines kept in memory; older ones are counted, not kept. */
 export const MAX_LOG_LINES = 2000;
-/** Early events buffered at most; beyond this the stream is out of step and must resync. */
+/** Early events buffered at most; beyond this the log must be fetched again from the gap (resync). */
 export const MAX_PENDING = 500;
 
 export interface StageMark {
@@ -38,12 +41,17 @@ export interface LiveState {
   terminalTs: string | null;
   /** Buffered early events, sorted by seq. */
   pending: OperationEvent[];
+  /** Set when the buffer overflowed: fetch the events after this seq and apply them as "resync". */
+  resyncAfter: number | null;
 }
+
+/** Where a batch of events comes from. */
+export type EventSource = "history" | "stream" | "resync";
 
 export type LiveAction =
   | { type: "reset" }
   | { type: "snapshot"; operation: Operation }
-  | { type: "events"; events: readonly OperationEvent[]; source?: "history" | "stream" };
+  | { type: "events"; events: readonly OperationEvent[]; source?: EventSource };
 
 export const initialLiveState: LiveState = {
   operation: null,
@@ -54,6 +62,7 @@ export const initialLiveState: LiveState = {
   stageMarks: [],
   terminalTs: null,
   pending: [],
+  resyncAfter: null,
 };
 
 export function liveReducer(state: LiveState, action: LiveAction): LiveState {
@@ -63,13 +72,13 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
     case "snapshot":
       return applySnapshot(state, action.operation);
     case "events":
-      return applyEvents(state, action.events, action.source === "stream");
+      return applyEvents(state, action.events, action.source ?? "history");
   }
 }
 
 function applySnapshot(state: LiveState, snapshot: Operation): LiveState {
   const current = state.operation;
-  const snapshotSeq = snapshot.last_seq ?? 0;
+  const snapshotSeq = snapshot.last_seq;
   if (current && snapshotSeq < state.stateSeq) {
     // An older view (e.g. a REST response that raced the stream): keep our newer status and progress.
     return {
@@ -79,16 +88,19 @@ function applySnapshot(state: LiveState, snapshot: Operation): LiveState {
         status: current.status,
         progress: current.progress,
         last_seq: current.last_seq,
-        started_at: current.started_at ?? snapshot.started_at ?? null,
-        finished_at: current.finished_at ?? snapshot.finished_at ?? null,
+        started_at: current.started_at ?? snapshot.started_at,
+        finished_at: current.finished_at ?? snapshot.finished_at,
       },
     };
   }
   return { ...state, operation: snapshot, stateSeq: snapshotSeq };
 }
 
-function applyEvents(state: LiveState, incoming: readonly OperationEvent[], acceptJumps: boolean): LiveState {
-  if (incoming.length === 0) return state;
+function applyEvents(state: LiveState, incoming: readonly OperationEvent[], source: EventSource): LiveState {
+  // A resync answers the overflow even when it brings nothing new (the request must not linger).
+  const resynced = source === "resync" && state.resyncAfter !== null;
+  if (incoming.length === 0) return resynced ? { ...state, resyncAfter: null } : state;
+  const acceptJumps = source === "stream";
   let next: LiveState = {
     ...state,
     log: state.log,
@@ -96,7 +108,8 @@ function applyEvents(state: LiveState, incoming: readonly OperationEvent[], acce
     pending: [...state.pending],
   };
   const sorted = [...incoming].sort((a, b) => a.seq - b.seq);
-  let changed = false;
+  let changed = resynced;
+  if (resynced) next.resyncAfter = null;
   for (const event of sorted) {
     if (event.seq <= next.lastSeq) continue; // duplicate (e.g. after a reconnect)
     changed = true;
@@ -114,7 +127,11 @@ function applyEvents(state: LiveState, incoming: readonly OperationEvent[], acce
     } else if (!next.pending.some((p) => p.seq === event.seq)) {
       next.pending.push(event);
       next.pending.sort((a, b) => a.seq - b.seq);
-      if (next.pending.length > MAX_PENDING) next.pending.shift();
+      if (next.pending.length > MAX_PENDING) {
+        // Keep the events nearest the gap (they drain first); the resync brings back the others.
+        next.pending.pop();
+        next.resyncAfter ??= next.lastSeq;
+      }
     }
   }
   // Nothing new (all duplicates): keep the same object so that React skips the render.
@@ -148,7 +165,7 @@ function applyOne(state: LiveState, event: OperationEvent): LiveState {
     }
   }
 
-  const stageIndex = event.stage_index ?? null;
+  const stageIndex = event.stage_index;
   const lastMark = stageMarks[stageMarks.length - 1];
   if (stageIndex !== null && (lastMark === undefined || lastMark.stageIndex !== stageIndex)) {
     stageMarks = [...stageMarks, { stageIndex, ts: event.ts }];
@@ -178,19 +195,14 @@ function applyToOperation(op: Operation, event: OperationEvent): Operation {
     finished_at: op.finished_at ?? (terminal ? event.ts : null),
     progress: {
       percent: event.percent ?? op.progress.percent,
-      stage: event.stage ?? op.progress.stage ?? null,
-      stage_index: event.stage_index ?? op.progress.stage_index ?? null,
+      stage: event.stage ?? op.progress.stage,
+      stage_index: event.stage_index ?? op.progress.stage_index,
       total_stages: event.total_stages || op.progress.total_stages,
       // A log line is not the operation's status message.
-      message: event.type === "log" ? op.progress.message : (event.message ?? null),
-      eta_s: terminal ? null : (event.eta_s ?? null),
+      message: event.type === "log" ? op.progress.message : event.message,
+      eta_s: terminal ? null : event.eta_s,
     },
   };
-}
-
-/** The resume point for `after_seq` (the stream and `GET /events` both use it). */
-export function resumeSeq(state: LiveState): number {
-  return state.lastSeq;
 }
 
 export function isFinished(state: LiveState): boolean {

@@ -1,13 +1,11 @@
 // Per-operation streams for the active rows of a table (the user-facing API has no "all my operations"
 // stream). Streams are opened for at most MAX_STREAMS rows; each closes itself at the terminal event.
 import { useEffect, useRef, useState } from "react";
-import { expireSession, getToken } from "@/features/auth/session";
 import type { Operation } from "@/lib/api-types";
 import { isTerminal } from "@/lib/api-types";
-import { StreamConnection } from "@/lib/stream-connection";
-import { wsUrl } from "@/lib/ws-url";
+import type { StreamConnection } from "@/lib/stream-connection";
 import { applyRowEvent, applyRowSnapshot, type LiveRows } from "./live-rows";
-import { parseServerMessage } from "./ws-messages";
+import { openLiveStream, operationStreamPath } from "./live-stream";
 
 export const MAX_STREAMS = 20;
 
@@ -36,30 +34,22 @@ export function useLiveRows(operations: readonly Operation[], enabled = true): L
     }
     for (const id of wanted) {
       if (streams.current.has(id)) continue;
-      const op = operations.find((o) => o.id === id);
-      const stream = new StreamConnection({
-        url: () =>
-          wsUrl(`/api/v1/operations/${encodeURIComponent(id)}/stream`, {
-            after_seq: rowsRef.current.get(id)?.seq ?? op?.last_seq ?? 0,
-          }),
-        token: getToken,
-        onUnauthorized: expireSession,
-        onMessage: (raw) => {
-          const message = parseServerMessage(raw);
-          if (!message) return;
+      const listed = operations.find((o) => o.id === id);
+      const stream = openLiveStream({
+        path: operationStreamPath(id),
+        afterSeq: () => rowsRef.current.get(id)?.seq ?? listed?.last_seq ?? 0,
+        onMessage: (message) =>
           setRows((prev) =>
             message.type === "snapshot"
               ? applyRowSnapshot(prev, message.operation)
               : applyRowEvent(prev, message.event),
-          );
-        },
+          ),
         reconnectAfterNormalClose: () => {
           const row = rowsRef.current.get(id);
           return row ? !isTerminal(row.status) : true;
         },
       });
       streams.current.set(id, stream);
-      stream.start();
     }
   }, [key]);
 

@@ -1,11 +1,9 @@
 // Live view of one operation: REST history first, then the WebSocket from the last seen seq.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { expireSession, getToken } from "@/features/auth/session";
 import { isTerminal } from "@/lib/api-types";
-import { type ConnectionState, StreamConnection } from "@/lib/stream-connection";
-import { wsUrl } from "@/lib/ws-url";
 import { fetchEventsAfter, operationKeys, operationQuery } from "./api";
+import { operationStreamPath, useLiveStream } from "./live-stream";
 import {
   initialLiveState,
   isFinished,
@@ -13,12 +11,7 @@ import {
   type LiveState,
   liveReducer,
 } from "./progress-reducer";
-import { parseServerMessage } from "./ws-messages";
-
-export interface LiveConnection {
-  state: ConnectionState;
-  closeCode: number | null;
-}
+import type { ServerMessage } from "./ws-messages";
 
 export function useOperationLive(id: string) {
   const queryClient = useQueryClient();
@@ -26,7 +19,8 @@ export function useOperationLive(id: string) {
   // The ref is the source of truth so that the stream's resume point is current between renders.
   const stateRef = useRef<LiveState>(initialLiveState);
   const [live, setLive] = useState<LiveState>(initialLiveState);
-  const [connection, setConnection] = useState<LiveConnection>({ state: "connecting", closeCode: null });
+  // The operation whose REST history has been applied: its stream starts after that.
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
 
   const apply = useCallback((action: LiveAction) => {
     stateRef.current = liveReducer(stateRef.current, action);
@@ -43,41 +37,43 @@ export function useOperationLive(id: string) {
     const cached = queryClient.getQueryData(operationQuery(id).queryKey);
     if (cached) apply({ type: "snapshot", operation: cached });
     const abort = new AbortController();
-    let stream: StreamConnection | null = null;
-
-    const run = async () => {
-      try {
-        apply({ type: "events", events: await fetchEventsAfter(id, 0, abort.signal), source: "history" });
-      } catch {
-        if (abort.signal.aborted) return;
-        // The stream below replays what is missing from the snapshot; nothing more to do here.
-      }
-      if (abort.signal.aborted) return;
-      stream = new StreamConnection({
-        url: () =>
-          wsUrl(`/api/v1/operations/${encodeURIComponent(id)}/stream`, {
-            after_seq: stateRef.current.lastSeq,
-          }),
-        token: getToken,
-        onMessage: (raw) => {
-          const message = parseServerMessage(raw);
-          if (!message) return;
-          if (message.type === "snapshot") apply({ type: "snapshot", operation: message.operation });
-          else apply({ type: "events", events: [message.event], source: "stream" });
-        },
-        onState: (state, detail) => setConnection({ state, closeCode: detail?.code ?? null }),
-        onUnauthorized: expireSession,
-        // The server closes normally after the terminal event; anything earlier is a cut to resume.
-        reconnectAfterNormalClose: () => !isFinished(stateRef.current),
+    fetchEventsAfter(id, 0, abort.signal)
+      .then((events) => apply({ type: "events", events, source: "history" }))
+      // Without the history the stream replays the log from the start; nothing more to do here.
+      .catch(() => {})
+      .finally(() => {
+        if (!abort.signal.aborted) setHistoryOf(id);
       });
-      stream.start();
-    };
-    void run();
-    return () => {
-      abort.abort();
-      stream?.stop();
-    };
+    return () => abort.abort();
   }, [id, apply, queryClient]);
+
+  const connection = useLiveStream(
+    historyOf === id
+      ? {
+          path: operationStreamPath(id),
+          afterSeq: () => stateRef.current.lastSeq,
+          onMessage: (message: ServerMessage) =>
+            message.type === "snapshot"
+              ? apply({ type: "snapshot", operation: message.operation })
+              : apply({ type: "events", events: [message.event], source: "stream" }),
+          // The server closes normally after the terminal event; anything earlier is a cut to resume.
+          reconnectAfterNormalClose: () => !isFinished(stateRef.current),
+        }
+      : null,
+  );
+
+  // The reducer's buffer overflowed: fetch the log again from the gap and apply it.
+  const resyncAfter = live.resyncAfter;
+  const resync = useQuery({
+    queryKey: operationKeys.eventsAfter(id, resyncAfter),
+    queryFn: ({ signal }) => fetchEventsAfter(id, resyncAfter ?? 0, signal),
+    enabled: resyncAfter !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+  });
+  useEffect(() => {
+    if (resync.data) apply({ type: "events", events: resync.data, source: "resync" });
+  }, [resync.data, apply]);
 
   // Events do not carry the result or artifacts: fetch the final operation once it has finished.
   const finished = isFinished(live);

@@ -36,12 +36,22 @@ function asStrings(value: FormValue | undefined): string[] {
 }
 
 function boundsHint(spec: FieldSpec): string | null {
-  const min = spec.minimum ?? spec.exclusiveMinimum;
-  const max = spec.maximum ?? spec.exclusiveMaximum;
-  if (min !== undefined && max !== undefined) return `Between ${min} and ${max}.`;
-  if (min !== undefined) return `At least ${min}.`;
-  if (max !== undefined) return `At most ${max}.`;
-  return null;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = spec;
+  if (minimum !== undefined && maximum !== undefined) return `Between ${minimum} and ${maximum}.`;
+  const low =
+    minimum !== undefined
+      ? `at least ${minimum}`
+      : exclusiveMinimum !== undefined
+        ? `more than ${exclusiveMinimum}`
+        : null;
+  const high =
+    maximum !== undefined
+      ? `at most ${maximum}`
+      : exclusiveMaximum !== undefined
+        ? `less than ${exclusiveMaximum}`
+        : null;
+  const text = [low, high].filter(Boolean).join(" and ");
+  return text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : null;
 }
 
 function describe(spec: FieldSpec, extra: string | null = null): string | undefined {
@@ -192,6 +202,7 @@ export function SchemaField({ id, spec, value, error, onChange, onBlur, errors =
           max={spec.maximum}
           step={spec.step}
           allowDecimal={!spec.integer}
+          allowNegative={(spec.minimum ?? spec.exclusiveMinimum ?? -1) < 0}
           clampBehavior="none"
           placeholder={spec.placeholder ?? (spec.nullable ? "Leave empty for none" : undefined)}
         />
@@ -202,6 +213,16 @@ export function SchemaField({ id, spec, value, error, onChange, onBlur, errors =
           {...common}
           type="date"
           description={describe(spec)}
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        />
+      );
+    case "datetime":
+      return (
+        <TextInput
+          {...common}
+          type="datetime-local"
+          description={describe(spec, "Your local time.")}
           value={typeof value === "string" ? value : ""}
           onChange={(e) => onChange(e.currentTarget.value)}
         />
@@ -248,7 +269,6 @@ export function SchemaField({ id, spec, value, error, onChange, onBlur, errors =
           description={describe(spec)}
           value={typeof value === "string" ? value : ""}
           onChange={(e) => onChange(e.currentTarget.value)}
-          maxLength={undefined}
         />
       );
   }

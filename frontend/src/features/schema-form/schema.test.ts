@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import everyShapeSchema from "@/test/fixtures/every-shape.schema.json";
 import reportSchema from "@/test/fixtures/report-params.schema.json";
 import { type FieldSpec, fieldsFromSchema, type JsonSchema } from "./schema";
 
@@ -117,5 +118,16 @@ describe("fieldsFromSchema (pydantic JSON Schema)", () => {
     expect(by.delimiter?.options?.map((o) => o.label)).toEqual([",", "Tab"]);
     expect(by.rules).toMatchObject({ kind: "objectlist", required: true, minItems: 1, itemLabel: "Item" });
     expect(by.matrix).toMatchObject({ kind: "json", required: false });
+  });
+
+  it("reads date-times, exclusive bounds, tags, JSON objects and lenient unions", () => {
+    const by = Object.fromEntries(fieldsFromSchema(everyShapeSchema as JsonSchema).map((s) => [s.name, s]));
+    expect(by.run_at).toMatchObject({ kind: "datetime", required: true });
+    expect(by.ratio).toMatchObject({ kind: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 });
+    expect(by.labels).toMatchObject({ kind: "tags", minItems: 1, maxItems: 3 });
+    expect(by.channels).toMatchObject({ kind: "multiselect", maxItems: 2 });
+    expect(by.options).toMatchObject({ kind: "json", defaultValue: { retries: 3 } });
+    expect(by.match).toMatchObject({ kind: "json", lenient: true, nullable: true });
+    expect(by.steps).toMatchObject({ kind: "objectlist", maxItems: 2, itemLabel: "Step" });
   });
 });

@@ -1,7 +1,8 @@
 /*
  * Reads a workflow's `params_schema` (the JSON Schema of a pydantic model) into form field specs.
  * Understood: $ref/$defs enums, anyOf/type-array nullables, enum/const, arrays of enums (multi-select),
- * arrays of strings (tags), booleans, bounded numbers, strings with length/pattern/format date.
+ * arrays of strings (tags), booleans, bounded numbers, strings with length/pattern/format date or
+ * date-time, lists of objects.
  * Anything else falls back to a JSON text field so that no workflow is unusable.
  */
 
@@ -46,6 +47,7 @@ export type FieldKind =
   | "text"
   | "textarea"
   | "date"
+  | "datetime"
   | "tags"
   | "objectlist"
   | "json";
@@ -237,6 +239,7 @@ export function fieldFromSchema(
         pattern: schema.pattern,
       };
       if (schema.format === "date") return { ...base, ...text, kind: "date" };
+      if (schema.format === "date-time") return { ...base, ...text, kind: "datetime" };
       const long = schema.maxLength !== undefined && schema.maxLength > TEXTAREA_MIN_LENGTH;
       return { ...base, ...text, kind: long ? "textarea" : "text" };
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import everyShapeSchema from "@/test/fixtures/every-shape.schema.json";
 import reportSchema from "@/test/fixtures/report-params.schema.json";
 import { fieldsFromSchema, type JsonSchema } from "./schema";
 import { validateValues } from "./validate";
@@ -42,6 +43,58 @@ describe("client-side validation", () => {
   it("rejects decimals in integer fields", () => {
     const errors = validateValues(specs, { ...initialValues(specs), sample_size: 10.5 });
     expect(errors.sample_size).toBe("Enter a whole number");
+  });
+});
+
+describe("validation of the other shapes", () => {
+  const shapes = fieldsFromSchema(everyShapeSchema as JsonSchema);
+  const valid = {
+    ...initialValues(shapes),
+    run_at: "2026-03-01T10:30",
+    ratio: 0.5,
+  };
+  const errorsWith = (changes: Record<string, unknown>) =>
+    validateValues(shapes, { ...valid, ...changes } as typeof valid);
+
+  it("accepts a complete form", () => {
+    expect(validateValues(shapes, valid)).toEqual({});
+  });
+
+  it("checks exclusive bounds", () => {
+    expect(errorsWith({ ratio: 0 }).ratio).toBe("Must be greater than 0");
+    expect(errorsWith({ ratio: 1 }).ratio).toBe("Must be less than 1");
+    expect(errorsWith({ ratio: 0.999 }).ratio).toBeUndefined();
+  });
+
+  it("rejects JSON that does not parse, but not in a lenient field", () => {
+    expect(errorsWith({ options: '{"retries": 3' }).options).toBe("Enter valid JSON");
+    expect(errorsWith({ match: "^[A-Z]{3}$" }).match).toBeUndefined();
+  });
+
+  it("rejects a value outside a select's options", () => {
+    const [level] = fieldsFromSchema({
+      type: "object",
+      properties: { level: { enum: ["low", "high"] } },
+      required: ["level"],
+    });
+    if (!level) throw new Error("no spec");
+    expect(validateValues([level], { level: "medium" }).level).toBe("Choose one of the options");
+  });
+
+  it("counts tags, multi-select options and list items against their bounds", () => {
+    expect(errorsWith({ labels: [] }).labels).toBe("Enter at least 1 value");
+    expect(errorsWith({ labels: ["a", "b", "c", "d"] }).labels).toBe("Enter at most 3 values");
+    expect(errorsWith({ channels: ["email", "sms", "push"] }).channels).toBe("Choose at most 2 options");
+    expect(errorsWith({ channels: ["fax"] }).channels).toBe("Choose from the listed options");
+    const step = { name: "x" };
+    expect(errorsWith({ steps: [step, step, step] }).steps).toBe("Add at most 2 steps");
+    expect(errorsWith({ steps: [step, { name: "" }] })).toEqual({ "steps.1.name": "This field is required" });
+  });
+
+  it("rejects dates and times that do not exist", () => {
+    expect(errorsWith({ run_at: "2026-02-30T10:00" }).run_at).toBe("Enter a valid date and time");
+    expect(errorsWith({ run_at: "2026-03-01" }).run_at).toBe("Enter a valid date and time");
+    expect(errorsWith({ run_at: "" }).run_at).toBe("This field is required");
   });
 });
 

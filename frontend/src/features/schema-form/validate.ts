@@ -1,4 +1,5 @@
 // Client-side validation from the schema: the same rules the server applies, with plain messages.
+import { fromDateTimeLocal } from "@/lib/local-time";
 import { errorKey } from "./paths";
 import type { FieldSpec } from "./schema";
 import { type FormRow, type FormValue, type FormValues, isEmpty } from "./values";
@@ -55,6 +56,8 @@ export function validateField(spec: FieldSpec, value: FormValue | undefined): st
       }
       return null;
     }
+    case "datetime":
+      return fromDateTimeLocal(String(value)) === null ? "Enter a valid date and time" : null;
     case "text":
     case "textarea":
     case "date": {

@@ -1,4 +1,5 @@
 // Form values <-> workflow params. Form values are what the inputs hold (strings for selects, "" for empty).
+import { fromDateTimeLocal, toDateTimeLocal } from "@/lib/local-time";
 import type { FieldSpec } from "./schema";
 
 export type FormValue = string | number | boolean | string[] | null | FormRow[];
@@ -49,6 +50,8 @@ function toFormValue(spec: FieldSpec, d: unknown): FormValue {
       return typeof d === "number" ? d : (spec.minimum ?? spec.exclusiveMinimum ?? 0);
     case "number":
       return typeof d === "number" ? d : "";
+    case "datetime":
+      return typeof d === "string" ? toDateTimeLocal(d) : "";
     case "json":
       if (d === undefined || d === null) return "";
       if (spec.lenient && typeof d === "string") return d;
@@ -94,6 +97,8 @@ export function toParamValue(spec: FieldSpec, value: FormValue | undefined): unk
     case "number":
     case "slider":
       return typeof value === "number" ? value : Number(value);
+    case "datetime":
+      return fromDateTimeLocal(String(value)) ?? value;
     case "json":
       return parseJsonValue(spec, String(value));
     default:

@@ -1,19 +1,26 @@
-import { Button, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import {
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { IconKey, IconTrash } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorState } from "@/components/ErrorState";
 import type { ApiKey, ApiKeyCreated } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
+import { localDateAfter } from "@/lib/local-time";
 import { notifyFailure, notifySuccess } from "@/lib/notify";
 import { ApiError } from "@/lib/problem";
 import { apiKeysQuery, useCreateApiKey, useRevokeApiKey } from "./api";
 import { CreatedKeyModal } from "./CreatedKeyModal";
-
-function todayPlus(days: number): string {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
 
 export function ApiKeysPanel() {
   const keys = useQuery(apiKeysQuery);
@@ -81,7 +88,7 @@ export function ApiKeysPanel() {
             type="date"
             label="Expires on (optional)"
             value={expires}
-            min={todayPlus(1)}
+            min={localDateAfter(1)}
             onChange={(e) => setExpires(e.currentTarget.value)}
             w={200}
           />
@@ -101,7 +108,9 @@ export function ApiKeysPanel() {
       {keys.data && keys.data.length > 0 && (
         <Table.ScrollContainer minWidth={640}>
           <Table verticalSpacing="xs">
-            <caption className="sr-only">Your API keys</caption>
+            <caption>
+              <VisuallyHidden>Your API keys</VisuallyHidden>
+            </caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Name</Table.Th>
@@ -110,7 +119,7 @@ export function ApiKeysPanel() {
                 <Table.Th scope="col">Expires</Table.Th>
                 <Table.Th scope="col">Last used</Table.Th>
                 <Table.Th scope="col">
-                  <span className="sr-only">Actions</span>
+                  <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>

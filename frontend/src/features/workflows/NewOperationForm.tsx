@@ -1,11 +1,17 @@
-import { Alert, Button, Group, List, NumberInput, Paper, Radio, Stack, Title } from "@mantine/core";
+import { Alert, Box, Button, Group, List, Paper, Radio, Stack, Title } from "@mantine/core";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { type FormEvent, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
+import { OperationSubmitSchema } from "@/client/api/schemas.gen";
 import { useSubmitOperation } from "@/features/operations/api";
+import { SchemaField } from "@/features/schema-form/SchemaField";
 import { fieldDomId, SchemaForm } from "@/features/schema-form/SchemaForm";
-import type { JsonSchema } from "@/features/schema-form/schema";
-import { fieldsFromSchema } from "@/features/schema-form/schema";
+import {
+  type FieldSpec,
+  fieldFromSchema,
+  fieldsFromSchema,
+  type JsonSchema,
+} from "@/features/schema-form/schema";
 import { mapServerErrors, type SubmissionField } from "@/features/schema-form/server-errors";
 import {
   type FieldErrors,
@@ -13,9 +19,9 @@ import {
   validateRows,
   validateValues,
 } from "@/features/schema-form/validate";
-import { type FormValue, initialValues, toParams } from "@/features/schema-form/values";
+import { type FormValue, initialValues, toParams, toParamValue } from "@/features/schema-form/values";
 import type { Priority, WorkflowInfo } from "@/lib/api-types";
-import { retryText } from "@/lib/notify";
+import { retryLater } from "@/lib/notify";
 import { ApiError } from "@/lib/problem";
 import { uuid } from "@/lib/uuid";
 
@@ -27,6 +33,18 @@ const PRIORITIES: { value: Priority; label: string }[] = [
 
 const ID_PREFIX = "param";
 const TIMEOUT_ID = "submission-timeout";
+
+// The timeout follows the contract (OperationSubmit.timeout_s: any number of seconds above 0, or none).
+const TIMEOUT_SPEC: FieldSpec = {
+  ...fieldFromSchema(
+    OperationSubmitSchema as unknown as JsonSchema,
+    "timeout_s",
+    OperationSubmitSchema.properties.timeout_s as unknown as JsonSchema,
+    false,
+  ),
+  label: "Timeout (seconds)",
+  description: "Leave empty for the server's default.",
+};
 
 function focusField(name: string) {
   // "rules.0.column" -> the input of that item's field (ids are built the same way).
@@ -45,7 +63,7 @@ export function NewOperationForm({ workflow }: { workflow: WorkflowInfo }) {
   const [values, setValues] = useState(() => initialValues(specs));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [priority, setPriority] = useState<Priority>("normal");
-  const [timeoutS, setTimeoutS] = useState<number | "">("");
+  const [timeoutS, setTimeoutS] = useState<FormValue>("");
   const [submissionErrors, setSubmissionErrors] = useState<Partial<Record<SubmissionField, string>>>({});
   const [general, setGeneral] = useState<string[]>([]);
   // One key per distinct submission: a retry after a lost response cannot start the operation twice.
@@ -85,18 +103,13 @@ export function NewOperationForm({ workflow }: { workflow: WorkflowInfo }) {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const found = validateValues(specs, values);
-    const timeoutError =
-      timeoutS !== "" && !(timeoutS > 0) ? { timeout_s: "Must be greater than 0" } : ({} as const);
+    const timeoutError = validateField(TIMEOUT_SPEC, timeoutS);
     setErrors(found);
-    setSubmissionErrors(timeoutError);
+    setSubmissionErrors(timeoutError ? { timeout_s: timeoutError } : {});
     setGeneral([]);
-    const first = Object.keys(found)[0];
+    const first = Object.keys(found)[0] ?? (timeoutError ? "timeout_s" : undefined);
     if (first) {
       focusField(first);
-      return;
-    }
-    if ("timeout_s" in timeoutError) {
-      focusField("timeout_s");
       return;
     }
     submit.mutate(
@@ -104,7 +117,7 @@ export function NewOperationForm({ workflow }: { workflow: WorkflowInfo }) {
         workflow: workflow.name,
         params: toParams(specs, values),
         priority,
-        timeout_s: timeoutS === "" ? null : timeoutS,
+        timeout_s: (toParamValue(TIMEOUT_SPEC, timeoutS) as number | null | undefined) ?? null,
         idempotencyKey: idempotencyKey.current,
       },
       {
@@ -126,11 +139,7 @@ export function NewOperationForm({ workflow }: { workflow: WorkflowInfo }) {
             if (firstServer) focusField(firstServer);
             return;
           }
-          if (error.status === 429 || error.status === 503) {
-            setGeneral([`${error.userMessage} ${retryText(error.retryAfterS)}`]);
-            return;
-          }
-          setGeneral([error.userMessage]);
+          setGeneral([retryLater(error)?.message ?? error.userMessage]);
         },
       },
     );
@@ -197,21 +206,21 @@ export function NewOperationForm({ workflow }: { workflow: WorkflowInfo }) {
                 ))}
               </Group>
             </Radio.Group>
-            <NumberInput
-              id={TIMEOUT_ID}
-              name="timeout_s"
-              label="Timeout (seconds)"
-              description="Leave empty for the server's default."
-              value={timeoutS}
-              onChange={(v) => {
-                changed();
-                setTimeoutS(v === "" ? "" : Number(v));
-              }}
-              min={1}
-              allowNegative={false}
-              error={submissionErrors.timeout_s}
-              maw={280}
-            />
+            <Box maw={280}>
+              <SchemaField
+                id={TIMEOUT_ID}
+                spec={TIMEOUT_SPEC}
+                value={timeoutS}
+                error={submissionErrors.timeout_s}
+                onChange={(v) => {
+                  changed();
+                  setTimeoutS(v);
+                  // Like the parameters: a corrected value loses its message at once.
+                  if (!validateField(TIMEOUT_SPEC, v))
+                    setSubmissionErrors(({ timeout_s: _old, ...rest }) => rest);
+                }}
+              />
+            </Box>
           </Stack>
         </Paper>
         <Group>

@@ -2,9 +2,9 @@ import { Badge, Grid, List, Paper, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
-import { NotFoundPage } from "@/components/NotFoundPage";
 import { PageHeader } from "@/components/PageHeader";
 import { PageLoader } from "@/components/PageLoader";
+import { StatusPage } from "@/components/StatusPage";
 import { formatDuration } from "@/lib/format";
 import { isApiError } from "@/lib/problem";
 import { workflowQuery } from "./api";
@@ -16,7 +16,7 @@ export function NewOperationPage() {
 
   if (query.isPending) return <PageLoader label="Loading the workflow" />;
   if (query.isError) {
-    if (isApiError(query.error, 404)) return <NotFoundPage what="workflow" />;
+    if (isApiError(query.error, 404)) return <StatusPage code={404} what="workflow" />;
     return (
       <ErrorState error={query.error} title="Could not load the workflow" onRetry={() => query.refetch()} />
     );
