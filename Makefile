@@ -48,6 +48,7 @@ lint: install-backend ## ruff and mypy (strict)
 	cd $(BACKEND) && $(UV) run ruff check src tests ../bench
 	cd $(BACKEND) && $(UV) run ruff format --check src tests ../bench
 	cd $(BACKEND) && $(UV) run mypy
+	cd $(BACKEND) && MYPYPATH=../bench $(UV) run mypy ../bench
 	cd $(BACKEND) && $(UV) run ruff check ../e2e && $(UV) run ruff format --check ../e2e
 	cd $(BACKEND) && $(UV) run mypy --config-file ../e2e/mypy.ini ../e2e
 
@@ -77,6 +78,10 @@ schema: install-backend ## Regenerate shared-schema/ (OpenAPI and WebSocket mess
 .PHONY: client
 client: schema install-frontend ## Regenerate the TypeScript client from shared-schema/
 	cd $(FRONTEND) && npm run client
+
+.PHONY: screenshots
+screenshots: install ## Screenshots of the main pages (light, dark, phone) into docs/screenshots/
+	cd $(BACKEND) && $(UV) run python ../e2e/screenshots.py
 
 .PHONY: bench
 bench: install-backend ## Benchmarks (results: docs/benchmarks.md)

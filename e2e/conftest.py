@@ -7,6 +7,8 @@ Environment:
   UNDERWAY_E2E_POSTGRES_URL  where to CREATE/DROP the session's database
                           (default postgresql://postgres@127.0.0.1:5432/postgres); unreachable:
                           PostgreSQL is skipped, unless CI is set (then it is an error)
+  UNDERWAY_E2E_REDIS_URL  Redis for the PostgreSQL variant's shared rate limits
+                          (default redis://127.0.0.1:6379/0; same rule as PostgreSQL)
   UNDERWAY_E2E_WEB_DIR    a ready web app build to serve (default: frontend/dist, rebuilt when stale)
   HEADED=1                show the browser; UNDERWAY_E2E_SLOWMO=ms slows every action down
 """
@@ -31,13 +33,11 @@ from support.browser import (
     artifacts_dir,
     find_chromium,
 )
-from support.server import Account, UnderwayServer, postgres_admin_url, postgres_problem, serve
+from support.server import Account, UnderwayServer, serve
+from support.services import DATABASES, require_postgres
 
 expect.set_options(timeout=TIMEOUT_MS)
 
-DATABASES = tuple(
-    d.strip() for d in os.environ.get("UNDERWAY_E2E_DATABASES", "sqlite,postgres").split(",") if d
-)
 
 ReportsKey = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -82,15 +82,6 @@ def web_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return webapp.prepare(tmp_path_factory.mktemp("web") / "dist")
     except webapp.WebAppError as exc:
         pytest.exit(f"e2e: the web app is not available: {exc}", returncode=3)
-
-
-def require_postgres() -> None:
-    problem = postgres_problem(postgres_admin_url())
-    if problem is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL is required in CI but unreachable ({postgres_admin_url()}): {problem}")
-    pytest.skip(f"PostgreSQL unreachable ({postgres_admin_url()}): {problem}")
 
 
 @pytest.fixture(scope="session", params=DATABASES)

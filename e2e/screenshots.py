@@ -1,75 +1,128 @@
-"""Take the screenshots in docs/screenshots/ (light and dark) from a running server.
+"""Take the screenshots in docs/screenshots/ (light and dark, desktop and phone) on real data.
 
-    cd backend && uv run python ../e2e/screenshots.py --url http://127.0.0.1:8000 --user admin --password ...
+    make screenshots        (or: cd backend && uv run python ../e2e/screenshots.py)
 
-It signs in, runs a short demo operation so the pages have real data, and captures the main pages.
+It starts its own ``underway serve`` on a fresh SQLite database (with the built web app, rebuilt when
+stale), creates an administrator and a user with the real CLI and API, runs real operations so the
+pages have something to show, and captures every main page through headless Chromium.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
+import tempfile
 from pathlib import Path
+from typing import Literal
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pages.app import LoginPage, sign_in
+from pages.operation import OperationPage
+from support import webapp
+from support.api import Api, create_account
+from support.browser import CHROMIUM_ARGS, find_chromium
+from support.server import Account, UnderwayServer, serve
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+TIMEOUT_MS = 60_000
+Theme = Literal["light", "dark"]
+THEMES: tuple[Theme, ...] = ("light", "dark")
 
 
-def capture(page: Page, url: str, theme: str) -> None:
+def _context_page(browser: Browser, server: UnderwayServer, theme: Theme, viewport: ViewportSize) -> Page:
+    context = browser.new_context(
+        base_url=server.base_url, viewport=viewport, color_scheme=theme, locale="en-GB", timezone_id="UTC"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def _scene(server: UnderwayServer, user: Account) -> tuple[str, str]:
+    """Real operations for the pages: a finished report, a failure, a cancellation, and a long run.
+    Returns the ids of the finished report and of the running operation."""
+    with Api.sign_in(server.base_url, user) as api:
+        report = api.submit("monthly_report", {"month": 3, "year": 2024, "formats": ["pdf", "xlsx", "csv"]})
+        api.submit("demo.sleep", {"steps": 3, "step_s": 0.1, "fail_at_step": 2})
+        cancelled = api.submit("demo.sleep", {"steps": 400, "step_s": 0.5})
+        api.http.post(f"/operations/{cancelled['id']}/cancel").raise_for_status()
+        running = api.submit("demo.sleep", {"steps": 2400, "step_s": 0.5})
+    return report["id"], running["id"]
+
+
+def _shots(page: Page, user: Account, report_id: str, running_id: str, suffix: str, *, phone: bool) -> None:
     def shot(name: str) -> None:
-        page.screenshot(path=str(OUT / f"{name}-{theme}.png"))
+        page.screenshot(path=str(OUT / f"{name}-{suffix}.png"))
 
-    page.goto(f"{url}/")
-    page.get_by_role("heading", name="Dashboard").wait_for()
+    LoginPage(page).open()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    shot("login")
+    sign_in(page, user)
+    expect(page.get_by_text("Success rate")).to_be_visible()
     shot("dashboard")
-    page.goto(f"{url}/workflows")
-    page.get_by_role("link", name=re.compile("New operation: Monthly")).click()
-    page.get_by_role("button", name="Start operation").wait_for()
+    page.goto(f"/operations/{running_id}")
+    view = OperationPage(page)
+    expect(view.status).to_have_text(re.compile("running"))
+    expect(view.message).to_have_text(re.compile("Step"))
+    shot("operation-running")
+    if phone:
+        return
+    page.goto(f"/operations/{report_id}")
+    expect(OperationPage(page).status).to_have_text(re.compile("completed"), timeout=TIMEOUT_MS * 2)
+    shot("operation-completed")
+    page.goto("/workflows")
+    expect(page.get_by_role("heading", name="Workflows", level=1)).to_be_visible()
+    shot("workflows")
+    page.goto("/workflows/monthly_report")
+    expect(page.get_by_role("button", name="Start operation")).to_be_visible()
     shot("new-operation")
-    page.get_by_label("Month", exact=True).fill("3")
-    page.get_by_role("button", name="Start operation").click()
-    page.get_by_test_id("operation-status").filter(has_text="completed").wait_for(timeout=60_000)
-    shot("operation")
-    page.goto(f"{url}/history")
-    page.get_by_role("table").wait_for()
+    page.goto("/history")
+    expect(page.get_by_role("table")).to_be_visible()
     shot("history")
-    page.goto(f"{url}/admin")
-    page.get_by_role("heading", name=re.compile("Admin|Operations")).first.wait_for()
-    shot("admin")
+    page.goto("/settings")
+    expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
+    shot("settings")
+
+
+def _admin_shot(page: Page, server: UnderwayServer, suffix: str) -> None:
+    sign_in(page, server.admin)
+    page.goto("/admin")
+    expect(page.get_by_role("heading", name="Administration", level=1)).to_be_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
+    page.screenshot(path=str(OUT / f"admin-{suffix}.png"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
+    argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--user", default="admin")
-    parser.add_argument("--password", required=True)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
-    args = parser.parse_args()
+    ).parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=ARGS)
-        for theme in ("light", "dark"):
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=theme)
-            page = context.new_page()
-            page.goto(f"{args.url}/")
-            page.get_by_label("Username", exact=True).fill(args.user)
-            page.get_by_label("Password", exact=True).fill(args.password)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("link", name="Dashboard").wait_for()
-            capture(page, args.url, theme)
-            context.close()
-        browser.close()
+    with tempfile.TemporaryDirectory(prefix="underway-screenshots-") as tmp:
+        workdir = Path(tmp)
+        web_dir = webapp.prepare(workdir / "web")
+        with serve(
+            name="screenshots", workdir=workdir / "server", database="sqlite", web_dir=web_dir
+        ) as server:
+            user = create_account(server, prefix="maria")
+            report_id, running_id = _scene(server, user)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+                for theme in THEMES:
+                    page = _context_page(browser, server, theme, DESKTOP)
+                    _shots(page, user, report_id, running_id, theme, phone=False)
+                    page.context.close()
+                    page = _context_page(browser, server, theme, DESKTOP)
+                    _admin_shot(page, server, theme)
+                    page.context.close()
+                page = _context_page(browser, server, "light", PHONE)
+                _shots(page, user, report_id, running_id, "phone", phone=True)
+                browser.close()
+    print(f"screenshots written to {OUT}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Flow 10: past the submit limit, the UI says when to try again.
 
 A dedicated server with a low submit limit: the limit would otherwise constrain every other test.
-It runs on SQLite only — rate-limit counters live in the server's memory (or Redis), never in the
-database, so PostgreSQL would exercise nothing more here.
+On SQLite it is the embedded default (counters in the server's memory); on PostgreSQL it is the
+deployment people grow into, with the counters in Redis (``UNDERWAY_REDIS_URL``).
 """
 
 from __future__ import annotations
@@ -19,18 +19,26 @@ from pages.workflows import NewOperationForm
 from support.api import create_account, forget_sessions
 from support.browser import PageFactory
 from support.server import UnderwayServer, serve
+from support.services import DATABASES, require_postgres, require_redis
 
 SUBMIT_LIMIT = 2
 
 
-@pytest.fixture(scope="module")
-def limited_server(tmp_path_factory: pytest.TempPathFactory, web_dir: Path) -> Iterator[UnderwayServer]:
+@pytest.fixture(scope="module", params=DATABASES)
+def limited_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, web_dir: Path
+) -> Iterator[UnderwayServer]:
+    database: str = request.param
+    settings = {"UNDERWAY_RATE_LIMIT_SUBMIT": f"{SUBMIT_LIMIT}/minute"}
+    if database == "postgres":
+        require_postgres()
+        settings["UNDERWAY_REDIS_URL"] = require_redis()
     with serve(
-        name="rate-limited",
-        workdir=tmp_path_factory.mktemp("server-rate-limited"),
-        database="sqlite",
+        name=f"rate-limited-{database}",
+        workdir=tmp_path_factory.mktemp(f"server-rate-limited-{database}"),
+        database=database,
         web_dir=web_dir,
-        settings={"UNDERWAY_RATE_LIMIT_SUBMIT": f"{SUBMIT_LIMIT}/minute"},
+        settings=settings,
     ) as server:
         yield server
         forget_sessions(server)
