@@ -84,8 +84,8 @@ screenshots: install ## Screenshots of the main pages (light, dark, phone) into 
 	cd $(BACKEND) && $(UV) run python ../e2e/screenshots.py
 
 .PHONY: bench
-bench: install-backend ## Benchmarks (results: docs/benchmarks.md)
-	cd $(BACKEND) && $(UV) run python ../bench/run.py
+bench: install-backend ## Benchmarks (results: docs/benchmarks.md); BENCH_ARGS="--postgres URL" for PostgreSQL
+	cd $(BACKEND) && $(UV) run python ../bench/run.py $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove local state and build output

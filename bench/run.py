@@ -1,6 +1,9 @@
 """Run the benchmarks and print a Markdown table (paste into docs/benchmarks.md).
 
-cd backend && uv run python ../bench/run.py [--quick] [--database-url URL] [--only core|api]
+cd backend && uv run python ../bench/run.py [--quick] [--postgres URL] [--only core|api]
+
+Every measurement runs on a fresh, empty database: a SQLite file in a temporary directory, or with
+--postgres a new database on that PostgreSQL server (created and dropped by the bench).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from servers import databases
 from stats import Figure
 
 
@@ -22,28 +26,30 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run with small counts")
-    parser.add_argument("--database-url", default="", help="default: a SQLite file in a temp dir")
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        metavar="URL",
+        help="a PostgreSQL database to CREATE/DROP databases from, e.g. postgresql://postgres@127.0.0.1/postgres",
+    )
     parser.add_argument("--only", choices=["core", "api"], default=None)
     args = parser.parse_args()
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="underway-bench-") as tmp:
         tmpdir = Path(tmp)
-        url = args.database_url or f"sqlite:///{tmpdir / 'core.db'}"
+        database = databases(tmpdir, args.postgres)
         if args.only in (None, "core"):
             import core_bench
 
-            figures += core_bench.run(tmpdir / "core", url, args.quick)
+            with database("core") as url:
+                figures += core_bench.run(tmpdir / "core", url, args.quick)
         if args.only in (None, "api"):
-            try:
-                import api_bench
-            except ImportError:
-                api_bench = None  # type: ignore[assignment]
-            if api_bench is not None:
-                api_url = args.database_url or f"sqlite:///{tmpdir / 'api.db'}"
-                figures += api_bench.run(tmpdir / "api", api_url, args.quick)
+            import api_bench
 
-    db = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
+            figures += api_bench.run(tmpdir / "api", database, args.quick)
+
+    db = "SQLite" if args.postgres is None else "PostgreSQL"
     print(f"\nUnderway benchmarks: {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {db}")
     print("| Figure | Value | Baseline (same run) | Ratio |")
     print("| --- | --- | --- | --- |")

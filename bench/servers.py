@@ -7,11 +7,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
+from sqlalchemy.engine import make_url
 
 BACKEND = Path(__file__).resolve().parents[1] / "backend"
 BENCH = Path(__file__).resolve().parent
@@ -76,3 +79,28 @@ def create_user(env: dict[str, str], name: str, password: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+Databases = Callable[[str], AbstractContextManager[str]]
+
+
+def databases(tmpdir: Path, postgres_url: str | None) -> Databases:
+    """Fresh, empty databases for each measurement: SQLite files in ``tmpdir``, or new databases on
+    the PostgreSQL server of ``postgres_url`` (a database there the bench may CREATE and DROP from),
+    dropped afterwards."""
+
+    @contextmanager
+    def fresh(name: str) -> Iterator[str]:
+        if postgres_url is None:
+            yield f"sqlite:///{tmpdir / name}.db"
+            return
+        database = f"underway_bench_{name}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        try:
+            yield make_url(postgres_url).set(database=database).render_as_string(hide_password=False)
+        finally:
+            with psycopg.connect(postgres_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    return fresh

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 
 
@@ -27,13 +26,18 @@ class Figure:
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
-        return self.value / self.baseline  # type: ignore[operator]
+        return self.value / self.baseline
 
     def row(self) -> str:
-        ratio = f"{self.ratio:.2f}x" if self.ratio is not None else ""
-        base = f"{self.baseline:,.2f} {self.unit} ({self.baseline_name})" if self.baseline is not None else ""
-        return f"| {self.name} | {self.value:,.2f} {self.unit} | {base} | {ratio} |"
+        # Three significant digits: some ratios are far below 1 (event rows per progress call).
+        ratio = f"{self.ratio:.3g}x" if self.ratio is not None else ""
+        base = (
+            f"{_number(self.baseline)} {self.unit} ({self.baseline_name})"
+            if self.baseline is not None
+            else ""
+        )
+        return f"| {self.name} | {_number(self.value)} {self.unit} | {base} | {ratio} |"
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"

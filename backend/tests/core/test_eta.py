@@ -28,12 +28,29 @@ def clock() -> Clock:
     return Clock()
 
 
-def test_no_estimate_before_one_percent_without_history(clock: Clock) -> None:
+def test_no_estimate_from_a_first_instant_of_progress_without_history(clock: Clock) -> None:
     tracker = ProgressTracker([Stage(name="work")], clock=clock)
     tracker.enter_stage("work")
-    clock.now += 5
+    clock.now += 0.2
     tracker.update(0.005)
-    assert tracker.snapshot().eta_s is None, "half a percent says nothing about the rate"
+    assert tracker.snapshot().eta_s is None, "half a percent in a blink says nothing about the rate"
+    clock.now += 0.8
+    tracker.update(0.005)
+    assert tracker.snapshot().eta_s == pytest.approx(199.0), "a second of steady progress does"
+
+
+def test_a_quick_first_stage_does_not_make_a_long_one_look_quick(clock: Clock) -> None:
+    # Like demo.sleep: an instant "prepare" (weight 1), then a long "work" (weight 8), then "finish".
+    stages = [Stage(name="prepare"), Stage(name="work", weight=8), Stage(name="finish")]
+    tracker = ProgressTracker(stages, clock=clock)
+    tracker.enter_stage("prepare")
+    tracker.enter_stage("work")
+    clock.now += 2
+    tracker.update(4 / 2400)  # 4 steps of 0.5 s out of 2400
+    eta = tracker.snapshot().eta_s
+    assert eta is not None
+    # The rest of "work" at its own pace (~1198 s) plus "finish" at the run's pace per weight (~2 s).
+    assert eta == pytest.approx(1198 + 2, rel=0.01)
 
 
 def test_rate_estimate_is_time_spent_over_fraction_done(clock: Clock) -> None:

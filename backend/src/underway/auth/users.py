@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +23,7 @@ from underway.auth.models import (
 )
 from underway.auth.passwords import PasswordHasher
 from underway.auth.tables import UserRow
-from underway.store.engine import writer_engine
+from underway.store.engine import write_turn, writer_engine
 from underway.store.timeutil import as_utc
 
 
@@ -29,10 +31,13 @@ def reader(engine: AsyncEngine) -> AsyncSession:
     return AsyncSession(engine, expire_on_commit=False)
 
 
-def writer(engine: AsyncEngine) -> AsyncSession:
+@asynccontextmanager
+async def writer(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     # On SQLite a write transaction takes the write lock up front (BEGIN IMMEDIATE), so a
-    # read-then-write cannot fail half-way with SQLITE_BUSY.
-    return AsyncSession(writer_engine(engine), expire_on_commit=False)
+    # read-then-write cannot fail half-way with SQLITE_BUSY, and waits its turn behind this
+    # process's other writers.
+    async with write_turn(engine), AsyncSession(writer_engine(engine), expire_on_commit=False) as s:
+        yield s
 
 
 def validate_username(username: str) -> str:

@@ -92,15 +92,21 @@ class OperationRunner:
         self._history: dict[str, tuple[float, dict[str, float]]] = {}
 
     async def _stage_history(self, wf: Workflow) -> dict[str, float]:
-        """Per-stage mean durations for the ETA, refreshed at most every minute per workflow, but at
-        every start while a stage has no history yet (so a first completed run informs the next)."""
+        """Per-stage mean durations for the ETA, refreshed at most every minute per workflow (and
+        sooner when a run here measures a stage the cache lacks: see ``_learned``)."""
         now = time.monotonic()
         cached = self._history.get(wf.name)
-        missing = cached is not None and any(s.name not in cached[1] for s in wf.stages)
-        if cached is None or missing or now - cached[0] > _HISTORY_TTL_S:
+        if cached is None or now - cached[0] > _HISTORY_TTL_S:
             cached = (now, await self._repo.stage_history(wf.name))
             self._history[wf.name] = cached
         return cached[1]
+
+    def _learned(self, workflow: str, durations: dict[str, float]) -> None:
+        """A completed run measured ``durations``: if the cache knows none for one of those stages,
+        drop it, so a first completed run informs the very next start rather than a minute later."""
+        cached = self._history.get(workflow)
+        if cached is not None and any(stage not in cached[1] for stage in durations):
+            del self._history[workflow]
 
     async def run(self, row: OperationRow, handle: RunHandle) -> OperationStatus | None:
         """Run and settle the operation; returns its terminal status (None if another writer settled it)."""
@@ -206,4 +212,6 @@ class OperationRunner:
         settled = await self._lifecycle.move(
             row.id, outcome.status, message=outcome.message, percent=percent, fields=fields
         )
+        if settled is not None and tracker is not None and outcome.status is OperationStatus.COMPLETED:
+            self._learned(row.workflow, tracker.stage_durations)
         return outcome.status if settled is not None else None

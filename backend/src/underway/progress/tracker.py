@@ -1,7 +1,11 @@
 """Overall percent (weighted by stage) and ETA for one running operation.
 
 ETA method (documented in docs/architecture.md):
-* rate estimate: time spent so far divided by the overall fraction done, times what remains;
+* rate estimate: the rest of the current stage at its own measured pace (time in the stage divided by
+  its fraction done), plus every later stage at its expected duration, or, when none is known, at the
+  operation's pace so far per unit of stage weight. A stage that has not reported yet is counted at
+  that overall pace too. Pacing the current stage by itself keeps a quick first stage from making a
+  long second one look quick;
 * history estimate: the rest of the current stage plus every later stage, each at its mean duration
   over earlier completed runs of the workflow (or its declared ``expected_duration_s``); the rest of
   the current stage is its reported fraction of that duration, or, while it has reported none, that
@@ -21,8 +25,9 @@ from underway.operations.models import Progress
 if TYPE_CHECKING:  # a runtime import would cycle through underway.workflows
     from underway.workflows.definition import Stage
 
-# Below this much progress a rate-only estimate is noise; wait for history or more progress.
+# A measured pace is noise until the stage is this far along, or has reported for this long.
 _MIN_FRACTION_FOR_RATE = 0.01
+_MIN_SECONDS_FOR_RATE = 1.0
 
 
 class ProgressTracker:
@@ -95,17 +100,42 @@ class ProgressTracker:
         self._percent = max(self._percent, min(100.0, 100.0 * (done + current) / self._total_weight))
 
     def eta_s(self) -> float | None:
-        fraction_done = self._percent / 100.0
-        elapsed = self._clock() - self._started
-        rate = None
-        if fraction_done >= _MIN_FRACTION_FOR_RATE:
-            rate = elapsed * (1.0 - fraction_done) / fraction_done
+        rate = self._rate_eta()
         hist = self._history_eta()
         if rate is None:
             return hist
         if hist is None:
             return max(0.0, rate)
+        fraction_done = self._percent / 100.0
         return max(0.0, fraction_done * rate + (1.0 - fraction_done) * hist)
+
+    def _rate_eta(self) -> float | None:
+        if self._stage_i is None:
+            return None
+        now = self._clock()
+        current = self._stages[self._stage_i]
+        in_stage = now - self._stage_started
+        done_weight = sum(s.weight for s in self._stages[: self._stage_i]) + current.weight * self._fraction
+        # Seconds per unit of weight over the whole run so far: for stages with nothing better.
+        pace = (now - self._started) / done_weight if done_weight > 0 else None
+        measured = self._fraction >= _MIN_FRACTION_FOR_RATE or (
+            self._fraction > 0 and in_stage >= _MIN_SECONDS_FOR_RATE
+        )
+        if measured:
+            current_left = in_stage * (1.0 - self._fraction) / self._fraction
+        elif pace is not None and self._percent >= 100 * _MIN_FRACTION_FOR_RATE:
+            current_left = max(current.weight * pace - in_stage, 0.0)
+        else:
+            return None
+        later = 0.0
+        for stage in self._stages[self._stage_i + 1 :]:
+            expected = self._expected[stage.name]
+            if expected is None:
+                if pace is None:
+                    return None
+                expected = stage.weight * pace
+            later += expected
+        return current_left + later
 
     def _history_eta(self) -> float | None:
         start = self._stage_i or 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +69,35 @@ def _sqlite_begin(conn: Any) -> None:
 def writer_engine(engine: AsyncEngine) -> AsyncEngine:
     """The same pool, marked so its transactions start as writers."""
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+# One lock per SQLite database (its connection pool) and event loop.
+_write_turns: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def write_turn(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Hold this around a write transaction: on SQLite, this process's writers take turns.
+
+    SQLite has one writer at a time. Without this, a writer that finds the lock taken sleeps in
+    SQLite's busy handler (1 ms, then 2, 5, 10... ms) and retries, so concurrent submits, claims and
+    event batches slow each other down far more than their own work costs. Queueing on an asyncio
+    lock hands the database over the moment the previous commit ends. Other processes on the same
+    file still meet the busy timeout; PostgreSQL needs no turns.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    pool = engine.sync_engine.pool
+    loop = asyncio.get_running_loop()
+    held = _write_turns.get(pool)
+    if held is None or held[0] is not loop:
+        held = (loop, asyncio.Lock())
+        _write_turns[pool] = held
+    async with held[1]:
+        yield
 
 
 def alembic_config(url: str) -> Config:
