@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, ViewportSize
@@ -27,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+ColorScheme = Literal["light", "dark"]
 
 
 def find_chromium() -> str:
@@ -58,10 +61,18 @@ class PageFactory:
         self._item = item
         self.opened: list[tuple[str, BrowserContext, Page, list[str]]] = []
 
-    def __call__(self, server: UnderwayServer, label: str = "main") -> Page:
+    def __call__(
+        self,
+        server: UnderwayServer,
+        label: str = "main",
+        *,
+        viewport: ViewportSize = VIEWPORT,
+        color_scheme: ColorScheme = "light",
+    ) -> Page:
         context = self._browser.new_context(
             base_url=server.base_url,
-            viewport=VIEWPORT,
+            viewport=viewport,
+            color_scheme=color_scheme,
             accept_downloads=True,
             locale="en-GB",
             # The server counts "today" in UTC; so does the browser.

@@ -1,5 +1,5 @@
 import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text, VisuallyHidden } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import {
   IconGauge,
   IconHistory,
@@ -23,6 +23,9 @@ const LINKS = [
 
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
+  // Below the "sm" breakpoint the navigation slides away when closed; it must then leave the tab
+  // order and the accessibility tree too, not just the screen.
+  const narrow = useMediaQuery("(max-width: 48em)");
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const navigation = useNavigation();
@@ -82,7 +85,7 @@ export function AppLayout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main navigation">
+      <AppShell.Navbar p="xs" aria-label="Main navigation" inert={narrow && !opened}>
         <ScrollArea>
           {LINKS.map((l) => link(l.to, l.label, l.icon, l.end))}
           {isAdmin && link("/admin", "Admin", IconShieldLock, false)}

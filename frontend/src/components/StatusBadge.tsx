@@ -25,6 +25,8 @@ export function StatusBadge({ status, live = false, testId, ...rest }: Props) {
     <Badge
       color={COLORS[status]}
       variant="light"
+      // Never truncated to "COMPLET…" in a narrow table column: the badge keeps its full width.
+      miw="max-content"
       {...(live ? { role: "status", "aria-live": "polite" as const } : {})}
       data-testid={testId}
       data-status={status}

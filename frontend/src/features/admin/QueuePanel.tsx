@@ -52,12 +52,12 @@ export function QueuePanel() {
         <Stack gap="md">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
             <div>
-              <Text size="sm" fw={600} mb={4} id="running-label">
+              <Text size="sm" fw={600} mb={4}>
                 Running: {q.running} of {q.workers} workers
               </Text>
               <Progress
                 value={q.workers > 0 ? Math.min(100, (100 * q.running) / q.workers) : 0}
-                aria-labelledby="running-label"
+                aria-label="Running operations, share of workers"
                 size="lg"
               />
               <Text size="xs" c="dimmed" mt={4}>
@@ -65,12 +65,12 @@ export function QueuePanel() {
               </Text>
             </div>
             <div>
-              <Text size="sm" fw={600} mb={4} id="queued-label">
+              <Text size="sm" fw={600} mb={4}>
                 Queued: {q.queued} of {q.capacity} capacity
               </Text>
               <Progress
                 value={q.capacity > 0 ? Math.min(100, (100 * q.queued) / q.capacity) : 0}
-                aria-labelledby="queued-label"
+                aria-label="Queued operations, share of capacity"
                 size="lg"
                 color={q.queued >= q.capacity ? "red" : "blue"}
               />
