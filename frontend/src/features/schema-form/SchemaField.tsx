@@ -16,6 +16,7 @@ import {
 } from "@mantine/core";
 import { ObjectListField } from "./ObjectListField";
 import type { FieldSpec } from "./schema";
+import { TextFileField } from "./TextFileField";
 import type { FieldErrors } from "./validate";
 import type { FormValue } from "./values";
 
@@ -228,6 +229,18 @@ export function SchemaField({ id, spec, value, error, onChange, onBlur, errors =
         />
       );
     case "textarea":
+      if (spec.mediaType) {
+        return (
+          <TextFileField
+            {...common}
+            mediaType={spec.mediaType}
+            maxLength={spec.maxLength}
+            description={describe(spec, spec.maxLength ? `Up to ${spec.maxLength} characters.` : null)}
+            value={typeof value === "string" ? value : ""}
+            onChange={onChange}
+          />
+        );
+      }
       return (
         <Textarea
           {...common}

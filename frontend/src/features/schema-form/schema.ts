@@ -2,7 +2,7 @@
  * Reads a workflow's `params_schema` (the JSON Schema of a pydantic model) into form field specs.
  * Understood: $ref/$defs enums, anyOf/type-array nullables, enum/const, arrays of enums (multi-select),
  * arrays of strings (tags), booleans, bounded numbers, strings with length/pattern/format date or
- * date-time, lists of objects.
+ * date-time, text strings with a contentMediaType (loadable from a file), lists of objects.
  * Anything else falls back to a JSON text field so that no workflow is unusable.
  */
 
@@ -36,6 +36,7 @@ export interface JsonSchema {
   definitions?: Record<string, JsonSchema>;
   readOnly?: boolean;
   examples?: unknown[];
+  contentMediaType?: string;
 }
 
 export type FieldKind =
@@ -90,6 +91,9 @@ export interface FieldSpec {
   itemLabel?: string;
   /** For "json" fields whose schema also allows a plain string: text that is not JSON is sent as is. */
   lenient?: boolean;
+  /** For "textarea" fields whose schema names a text media type (`contentMediaType`): a file of that
+   *  type may be loaded into the field. */
+  mediaType?: string;
 }
 
 /** Integer ranges up to this wide get a slider; wider ones a number input. */
@@ -240,6 +244,8 @@ export function fieldFromSchema(
       };
       if (schema.format === "date") return { ...base, ...text, kind: "date" };
       if (schema.format === "date-time") return { ...base, ...text, kind: "datetime" };
+      const mediaType = schema.contentMediaType ?? property.contentMediaType;
+      if (mediaType?.startsWith("text/")) return { ...base, ...text, kind: "textarea", mediaType };
       const long = schema.maxLength !== undefined && schema.maxLength > TEXTAREA_MIN_LENGTH;
       return { ...base, ...text, kind: long ? "textarea" : "text" };
     }

@@ -109,7 +109,9 @@ class DataValidationParams(BaseModel):
         None,
         max_length=MAX_CSV_TEXT,
         title="CSV text",
-        description="Paste the CSV content here (up to 2 MB). Give this, a file or the data set.",
+        description="Paste the CSV content here or load a file (up to 2 MB). Give this, a file or the data set.",
+        # Standard JSON Schema: the web form offers to load a .csv file into the field.
+        json_schema_extra={"contentMediaType": "text/csv"},
     )
     path: str | None = Field(
         None,
