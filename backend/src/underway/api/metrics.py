@@ -25,15 +25,13 @@ from prometheus_client import (
 )
 
 from underway.operations.models import Operation, Priority
-from underway.operations.status import OperationStatus
+from underway.operations.status import ACTIVE_STATUSES, OperationStatus
 
 if TYPE_CHECKING:
     # Type only: importing the service module first trips an import cycle in the core.
     from underway.operations.service import OperationService
 
 log = logging.getLogger(__name__)
-
-ACTIVE_STATUSES = (OperationStatus.QUEUED, OperationStatus.RUNNING, OperationStatus.CANCELLING)
 
 _HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _DISPATCH_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +22,7 @@ from underway.auth.models import (
 )
 from underway.auth.passwords import PasswordHasher
 from underway.auth.tables import UserRow
-from underway.store.engine import write_turn, writer_engine
+from underway.store.engine import write_session
 from underway.store.timeutil import as_utc
 
 
@@ -31,13 +30,11 @@ def reader(engine: AsyncEngine) -> AsyncSession:
     return AsyncSession(engine, expire_on_commit=False)
 
 
-@asynccontextmanager
-async def writer(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+def writer(engine: AsyncEngine) -> AbstractAsyncContextManager[AsyncSession]:
     # On SQLite a write transaction takes the write lock up front (BEGIN IMMEDIATE), so a
     # read-then-write cannot fail half-way with SQLITE_BUSY, and waits its turn behind this
     # process's other writers.
-    async with write_turn(engine), AsyncSession(writer_engine(engine), expire_on_commit=False) as s:
-        yield s
+    return write_session(engine, AsyncSession)
 
 
 def validate_username(username: str) -> str:

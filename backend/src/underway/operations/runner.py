@@ -26,7 +26,6 @@ from underway.progress.tracker import ProgressTracker
 from underway.store.operations_repo import OperationRepository
 from underway.store.tables import OperationRow
 from underway.workflows.context import OperationCancelled, WorkflowContext
-from underway.workflows.definition import Workflow
 from underway.workflows.registry import WorkflowRegistry
 
 log = logging.getLogger(__name__)
@@ -91,14 +90,14 @@ class OperationRunner:
         self._grace = cancel_grace_s
         self._history: dict[str, tuple[float, dict[str, float]]] = {}
 
-    async def _stage_history(self, wf: Workflow) -> dict[str, float]:
+    async def _stage_history(self, workflow: str) -> dict[str, float]:
         """Per-stage mean durations for the ETA, refreshed at most every minute per workflow (and
         sooner when a run here measures a stage the cache lacks: see ``_learned``)."""
         now = time.monotonic()
-        cached = self._history.get(wf.name)
+        cached = self._history.get(workflow)
         if cached is None or now - cached[0] > _HISTORY_TTL_S:
-            cached = (now, await self._repo.stage_history(wf.name))
-            self._history[wf.name] = cached
+            cached = (now, await self._repo.stage_history(workflow))
+            self._history[workflow] = cached
         return cached[1]
 
     def _learned(self, workflow: str, durations: dict[str, float]) -> None:
@@ -115,7 +114,7 @@ class OperationRunner:
         try:
             wf = self._registry.get(row.workflow)
             params = wf.validate_params(row.params)
-            tracker = ProgressTracker(wf.stages, await self._stage_history(wf))
+            tracker = ProgressTracker(wf.stages, await self._stage_history(wf.name))
             emitter = ProgressEmitter(row.id, tracker, self._sink, self._interval, asyncio.get_running_loop())
             ctx = WorkflowContext(
                 row.id,

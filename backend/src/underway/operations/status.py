@@ -27,6 +27,8 @@ TERMINAL_STATUSES = frozenset(
         OperationStatus.TIMED_OUT,
     }
 )
+# Not finished yet: waiting, running, or stopping (what "active" counts on dashboards and metrics).
+ACTIVE_STATUSES = (OperationStatus.QUEUED, OperationStatus.RUNNING, OperationStatus.CANCELLING)
 
 _S = OperationStatus
 # running -> queued exists only for crash recovery of workflows declared safe to retry.

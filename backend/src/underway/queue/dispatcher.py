@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -159,10 +160,15 @@ class LocalDispatcher:
     # -- dispatching -------------------------------------------------------------------------------
 
     async def _loop(self) -> None:
+        # Wake-ups come with every submission and completion; the database is asked about cancels
+        # made by other processes only once per poll interval, not at each of them.
+        next_cancel_check = 0.0
         while not self._stopping:
             try:
                 await self._fill()
-                await self._stop_cancelled_elsewhere()
+                if time.monotonic() >= next_cancel_check:
+                    next_cancel_check = time.monotonic() + _POLL_S
+                    await self._stop_cancelled_elsewhere()
             except Exception:
                 log.exception("dispatch failed; retrying")
             with contextlib.suppress(TimeoutError):

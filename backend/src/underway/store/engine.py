@@ -7,13 +7,13 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -71,6 +71,8 @@ def writer_engine(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+SessionT = TypeVar("SessionT", bound=AsyncSession)
+
 # One lock per SQLite database (its connection pool) and event loop.
 _write_turns: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = (
     weakref.WeakKeyDictionary()
@@ -78,15 +80,23 @@ _write_turns: weakref.WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, as
 
 
 @asynccontextmanager
-async def write_turn(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Hold this around a write transaction: on SQLite, this process's writers take turns.
+async def write_session(engine: AsyncEngine, session_class: type[SessionT]) -> AsyncIterator[SessionT]:
+    """A session for one write transaction (the caller begins and commits it).
 
-    SQLite has one writer at a time. Without this, a writer that finds the lock taken sleeps in
-    SQLite's busy handler (1 ms, then 2, 5, 10... ms) and retries, so concurrent submits, claims and
-    event batches slow each other down far more than their own work costs. Queueing on an asyncio
-    lock hands the database over the moment the previous commit ends. Other processes on the same
-    file still meet the busy timeout; PostgreSQL needs no turns.
+    It starts as a writer (``BEGIN IMMEDIATE`` on SQLite, see :func:`writer_engine`) and, on SQLite,
+    only once this process's previous writer is done. SQLite has one writer at a time; without the
+    turn, a writer that finds the lock taken sleeps in SQLite's busy handler (1 ms, then 2, 5, 10...
+    ms) and retries, so concurrent submits, claims and event batches slow each other down far more
+    than their own work costs. Queueing on an asyncio lock hands the database over the moment the
+    previous commit ends. Other processes on the same file still meet the busy timeout; PostgreSQL
+    needs no turns.
     """
+    async with _write_turn(engine), session_class(writer_engine(engine), expire_on_commit=False) as s:
+        yield s
+
+
+@asynccontextmanager
+async def _write_turn(engine: AsyncEngine) -> AsyncIterator[None]:
     if engine.dialect.name != "sqlite":
         yield
         return

@@ -20,16 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from underway.operations.errors import IdempotencyConflict, QueueFull, UserQuotaExceeded
 from underway.operations.models import EventType, OperationEvent, OperationFilter, Priority
-from underway.operations.status import OperationStatus, sources_of
+from underway.operations.status import ACTIVE_STATUSES, OperationStatus, sources_of
 from underway.progress.events import EventDraft, utcnow
-from underway.store.engine import write_turn, writer_engine
+from underway.store.engine import write_session
 from underway.store.mapping import event_of, event_values, progress_of
 from underway.store.tables import EventRow, OperationRow, WorkerRow
 from underway.store.timeutil import as_utc
 
 _QUEUED = OperationStatus.QUEUED.value
 _RUNNING_LIKE = (OperationStatus.RUNNING.value, OperationStatus.CANCELLING.value)
-_ACTIVE = (_QUEUED, *_RUNNING_LIKE)
+_ACTIVE = tuple(s.value for s in ACTIVE_STATUSES)
 _T = OperationRow
 _EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
 
@@ -95,7 +95,6 @@ class OperationRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._session = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        self._tx = async_sessionmaker(writer_engine(engine), class_=AsyncSession, expire_on_commit=False)
         self._is_postgres = engine.dialect.name == "postgresql"
 
     # -- creation --------------------------------------------------------------------------------
@@ -114,7 +113,7 @@ class OperationRepository:
 
         Returns ``(row, created)``; ``created`` is False when the key matched an identical request."""
         try:
-            async with write_turn(self._engine), self._tx() as s, s.begin():
+            async with write_session(self._engine, AsyncSession) as s, s.begin():
                 if self._is_postgres:
                     # Serialise admission across processes so two submits cannot both take the last slot.
                     await s.execute(text("SELECT pg_advisory_xact_lock(7305)"))
@@ -187,7 +186,7 @@ class OperationRepository:
         conditions: list[ColumnElement[bool]] = [_col(_T.status).in_([s.value for s in (only_from or legal)])]
         if held_by is not None:
             conditions.append(_held_by(held_by.worker_id))
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             return await self._transition(
                 s, operation_id, target, conditions, event_type, message, percent, fields or {}
             )
@@ -198,7 +197,7 @@ class OperationRepository:
         """queued -> running for ``worker_id``, unless the operation was taken, cancelled or reserved
         for another worker, or its owner already runs ``max_running_per_user`` operations (in any
         process). None means: move on to the next one."""
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             if self._is_postgres:
                 # Serialise claims per owner across processes, so two dispatchers cannot both take
                 # the owner's last slot (SQLite's BEGIN IMMEDIATE already serialises every writer).
@@ -268,7 +267,7 @@ class OperationRepository:
             by_op.setdefault(d.operation_id, []).append(d)
         written: list[OperationEvent] = []
         pending_rows: list[dict[str, Any]] = []
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             for op_id, items in by_op.items():
                 latest = items[-1].progress
                 result = await s.execute(
@@ -421,7 +420,7 @@ class OperationRepository:
 
     async def release_reservations(self, lapsed_workers: Sequence[str]) -> None:
         """Open queued operations reserved for a worker that is gone to every worker."""
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             await s.execute(
                 update(_T)
                 .where(
@@ -431,7 +430,7 @@ class OperationRepository:
             )
 
     async def add_artifact(self, operation_id: str, artifact: dict[str, Any]) -> None:
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             row = await s.get(_T, operation_id, with_for_update=self._is_postgres)
             if row is None:
                 return

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from underway.store.engine import write_turn, writer_engine
+from underway.store.engine import write_session
 from underway.store.tables import WorkerRow
 
 _W = WorkerRow
@@ -19,15 +19,14 @@ class WorkerRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._session = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        self._tx = async_sessionmaker(writer_engine(engine), class_=AsyncSession, expire_on_commit=False)
 
     async def register(self, worker: WorkerRow) -> None:
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             await s.merge(worker)
 
     async def renew(self, worker_id: str, now: datetime) -> bool:
         """Move the heartbeat on; False when the row is gone (another worker presumed this one dead)."""
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             result = await s.execute(
                 update(_W).where(col(_W.id) == worker_id).values(heartbeat_at=now).returning(col(_W.id))
             )
@@ -44,5 +43,5 @@ class WorkerRepository:
     async def remove(self, worker_ids: Sequence[str]) -> None:
         if not worker_ids:
             return
-        async with write_turn(self._engine), self._tx() as s, s.begin():
+        async with write_session(self._engine, AsyncSession) as s, s.begin():
             await s.execute(delete(_W).where(col(_W.id).in_(list(worker_ids))))

@@ -1,9 +1,9 @@
 import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useInterval } from "@mantine/hooks";
 import { IconAlertCircle, IconClock } from "@tabler/icons-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "@/lib/problem";
+import { useNow } from "@/lib/use-now";
 import { useLogin } from "./api";
 import { loginErrorMessage } from "./login-errors";
 import { safeNextPath } from "./safe-redirect";
@@ -20,14 +20,9 @@ export function LoginPage() {
   const [missing, setMissing] = useState<{ username?: string; password?: string }>({});
   // When a rate-limited sign-in may be tried again (from Retry-After), and a clock counting down to it.
   const [retryAt, setRetryAt] = useState<number | null>(null);
-  const [now, setNow] = useState(Date.now);
-  const countdown = useInterval(() => setNow(Date.now()), 1000);
   const [expired] = useState(() => lastSignOutReason() === "expired");
+  const now = useNow(retryAt !== null);
   const waitS = retryAt !== null ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : 0;
-
-  useEffect(() => {
-    if (waitS === 0) countdown.stop();
-  }, [waitS, countdown.stop]);
 
   useEffect(() => {
     document.title = "Sign in · Underway";
@@ -54,9 +49,7 @@ export function LoginPage() {
               setRetryAt(null);
               return;
             }
-            setNow(Date.now());
             setRetryAt(Date.now() + error.retryAfterS * 1000);
-            countdown.start();
           }
         },
       },

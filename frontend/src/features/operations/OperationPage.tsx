@@ -1,8 +1,7 @@
 import { Alert, Code, Group, Paper, Stack, Text, Title } from "@mantine/core";
-import { useInterval } from "@mantine/hooks";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useParams } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
 import { PageHeader } from "@/components/PageHeader";
@@ -14,6 +13,7 @@ import { workflowQuery } from "@/features/workflows/api";
 import { isTerminal } from "@/lib/api-types";
 import { isApiError } from "@/lib/problem";
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND } from "@/lib/stream-connection";
+import { useNow } from "@/lib/use-now";
 import { ArtifactList } from "./ArtifactList";
 import { CancelOperation } from "./CancelOperation";
 import { ConnectionIndicator } from "./ConnectionIndicator";
@@ -43,14 +43,7 @@ export function OperationPage() {
   const workflow = useQuery({ ...workflowQuery(op?.workflow ?? ""), enabled: op !== null });
   const active = op !== null && !isTerminal(op.status);
   // A clock for the elapsed time and the current stage's duration, ticking while the operation runs.
-  const [now, setNow] = useState(Date.now);
-  const clock = useInterval(() => setNow(Date.now()), 1000);
-  useEffect(() => {
-    if (active) {
-      setNow(Date.now());
-      clock.start();
-    } else clock.stop();
-  }, [active, clock.start, clock.stop]);
+  const now = useNow(active);
 
   const stages = useMemo(
     () => buildStageTimeline(workflow.data?.stages ?? [], live.stageMarks, op, live.terminalTs, now),

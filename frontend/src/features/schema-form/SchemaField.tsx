@@ -16,7 +16,7 @@ import {
 } from "@mantine/core";
 import { ObjectListField } from "./ObjectListField";
 import type { FieldSpec } from "./schema";
-import { TextFileField } from "./TextFileField";
+import { TextFileLoader } from "./TextFileLoader";
 import type { FieldErrors } from "./validate";
 import type { FormValue } from "./values";
 
@@ -228,20 +228,8 @@ export function SchemaField({ id, spec, value, error, onChange, onBlur, errors =
           onChange={(e) => onChange(e.currentTarget.value)}
         />
       );
-    case "textarea":
-      if (spec.mediaType) {
-        return (
-          <TextFileField
-            {...common}
-            mediaType={spec.mediaType}
-            maxLength={spec.maxLength}
-            description={describe(spec, spec.maxLength ? `Up to ${spec.maxLength} characters.` : null)}
-            value={typeof value === "string" ? value : ""}
-            onChange={onChange}
-          />
-        );
-      }
-      return (
+    case "textarea": {
+      const textarea = (
         <Textarea
           {...common}
           description={describe(spec, spec.maxLength ? `Up to ${spec.maxLength} characters.` : null)}
@@ -252,6 +240,14 @@ export function SchemaField({ id, spec, value, error, onChange, onBlur, errors =
           maxRows={12}
         />
       );
+      if (!spec.mediaType) return textarea;
+      return (
+        <div>
+          {textarea}
+          <TextFileLoader mediaType={spec.mediaType} maxLength={spec.maxLength} onLoad={onChange} />
+        </div>
+      );
+    }
     case "json":
       if (spec.lenient) {
         return (

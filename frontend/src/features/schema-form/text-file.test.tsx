@@ -8,7 +8,7 @@ import { json, stubFetch } from "@/test/fetch-stub";
 import dataValidationSchema from "@/test/fixtures/data-validation.schema.json";
 import { renderRoutes } from "@/test/render";
 import { fieldsFromSchema, type JsonSchema } from "./schema";
-import { acceptFor } from "./TextFileField";
+import { acceptFor } from "./TextFileLoader";
 
 const workflow: WorkflowInfo = {
   name: "data_validation",

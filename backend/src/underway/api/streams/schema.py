@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from underway.api.streams.messages import MESSAGE_FILES, AnyMessage
 from underway.api.streams.protocol import AUTH_TIMEOUT_S, CLOSE_CODE_MEANINGS, MAX_MESSAGE_BYTES
@@ -22,14 +22,11 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 INDEX_FILE = "index"
 
 
-def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
-    return model.model_json_schema(mode="serialization")
-
-
 def message_schemas() -> dict[str, dict[str, Any]]:
     """File stem -> JSON Schema."""
     schemas: dict[str, dict[str, Any]] = {
-        name: {"$schema": JSON_SCHEMA_DIALECT, **_schema_of(model)} for name, model in MESSAGE_FILES.items()
+        name: {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema(mode="serialization")}
+        for name, model in MESSAGE_FILES.items()
     }
     schemas[INDEX_FILE] = {
         "$schema": JSON_SCHEMA_DIALECT,

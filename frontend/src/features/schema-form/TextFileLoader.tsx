@@ -1,7 +1,7 @@
-// A long text field whose schema names a text media type (`contentMediaType`, e.g. text/csv): the
-// text can be typed or pasted, or loaded from a file the user picks. The file is read in the browser
-// and sent as the field's text, so the server sees exactly what an API client would send.
-import { Button, FileButton, Group, Text, Textarea, type TextareaProps } from "@mantine/core";
+// For a text field whose schema names a text media type (`contentMediaType`, e.g. text/csv): a button
+// that loads a file the user picks into the field. The file is read in the browser and sent as the
+// field's text, so the server sees exactly what an API client would send.
+import { Button, FileButton, Group, Text } from "@mantine/core";
 import { IconUpload } from "@tabler/icons-react";
 import { useState } from "react";
 
@@ -27,14 +27,13 @@ function readText(file: File): Promise<string> {
   });
 }
 
-interface Props extends Omit<TextareaProps, "value" | "onChange"> {
+interface Props {
   mediaType: string;
   maxLength: number | undefined;
-  value: string;
-  onChange: (text: string) => void;
+  onLoad: (text: string) => void;
 }
 
-export function TextFileField({ mediaType, maxLength, value, onChange, id, ...textarea }: Props) {
+export function TextFileLoader({ mediaType, maxLength, onLoad }: Props) {
   const [loaded, setLoaded] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -60,42 +59,28 @@ export function TextFileField({ mediaType, maxLength, value, onChange, id, ...te
     }
     setProblem(null);
     setLoaded(file.name);
-    onChange(text);
+    onLoad(text);
   };
 
   return (
-    <div>
-      <Textarea
-        {...textarea}
-        id={id}
-        value={value}
-        onChange={(e) => {
-          setLoaded(null);
-          onChange(e.currentTarget.value);
-        }}
-        autosize
-        minRows={3}
-        maxRows={12}
-      />
-      <Group gap="sm" mt={6}>
-        <FileButton onChange={(file) => void load(file)} accept={acceptFor(mediaType)}>
-          {(props) => (
-            <Button {...props} variant="default" size="xs" leftSection={<IconUpload size={14} aria-hidden />}>
-              Load from a file…
-            </Button>
-          )}
-        </FileButton>
-        {loaded && (
-          <Text size="xs" c="dimmed" role="status">
-            Loaded {loaded}
-          </Text>
+    <Group gap="sm" mt={6}>
+      <FileButton onChange={(file) => void load(file)} accept={acceptFor(mediaType)}>
+        {(props) => (
+          <Button {...props} variant="default" size="xs" leftSection={<IconUpload size={14} aria-hidden />}>
+            Load from a file…
+          </Button>
         )}
-        {problem && (
-          <Text size="xs" c="red" role="alert">
-            {problem}
-          </Text>
-        )}
-      </Group>
-    </div>
+      </FileButton>
+      {loaded && (
+        <Text size="xs" c="dimmed" role="status">
+          Loaded {loaded}
+        </Text>
+      )}
+      {problem && (
+        <Text size="xs" c="red" role="alert">
+          {problem}
+        </Text>
+      )}
+    </Group>
   );
 }
