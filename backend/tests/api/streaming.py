@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Frame
+from websockets.frames import Frame, Opcode
 from websockets.http11 import Request, Response
 from websockets.uri import parse_uri
 
@@ -110,9 +110,10 @@ def seqs(messages: list[dict[str, Any]]) -> list[int]:
 
 
 class SilentPeer:
-    """A stream client that reads everything but never answers the server's protocol pings, like
-    a peer whose machine went to sleep. Built on websockets' sans-I/O protocol over a raw TCP
-    connection: the pongs it prepares are never written."""
+    """A stream client that works until its snapshot has arrived, then reads everything but never
+    answers the server's protocol pings, like a peer whose machine went to sleep. Built on
+    websockets' sans-I/O protocol over a raw TCP connection: once silent, the pongs it prepares are
+    never written."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, proto: ClientProtocol):
         self._reader, self._writer, self._proto = reader, writer, proto
@@ -142,18 +143,29 @@ class SilentPeer:
         self._writer.write(b"".join(self._proto.data_to_send()))
         await self._writer.drain()
 
-    async def _receive(self) -> list[Request | Response | Frame]:
+    async def _receive(self, *, answer: bool = False) -> list[Request | Response | Frame]:
         data = await asyncio.wait_for(self._reader.read(65536), DEADLINE_S)
         if not data:
             raise ConnectionResetError("the server closed the connection")
         self._proto.receive_data(data)
-        self._proto.data_to_send()  # what it would answer (pongs): dropped, never sent
+        if answer:
+            await self._flush()  # the pongs, like any client
+        else:
+            self._proto.data_to_send()  # what it would answer (pongs): dropped, never sent
         events = self._proto.events_received()
         self.frames += [e for e in events if isinstance(e, Frame)]
         return events
 
+    async def read_until_snapshot(self) -> None:
+        """Work like a normal client (answering pings) until the stream's snapshot has arrived."""
+        while not any(
+            frame.opcode is Opcode.TEXT and json.loads(bytes(frame.data))["type"] == "snapshot"
+            for frame in self.frames
+        ):
+            await self._receive(answer=True)
+
     async def read_until_dropped(self, timeout: float = DEADLINE_S) -> None:
-        """Read (without ever answering) until the server closes the TCP connection."""
+        """From now on read without ever answering, until the server closes the TCP connection."""
 
         async def drain() -> None:
             with contextlib.suppress(ConnectionResetError):
