@@ -21,13 +21,16 @@ from underway.operations.recovery import InterruptionPolicy, Recovery
 from underway.operations.runner import OperationRunner
 from underway.operations.service import OperationService
 from underway.progress.broker import EventBroker
-from underway.progress.writer import EventWriter
+from underway.progress.relay import FeedRelay
 from underway.queue.dispatcher import Dispatcher, LocalDispatcher
 from underway.queue.lease import WorkerLease
 from underway.settings import Settings
-from underway.store.engine import create_engine, upgrade
+from underway.store.engine import create_engine, create_writer_engine, upgrade
+from underway.store.feed.postgres import PostgresFeed, PostgresListener
+from underway.store.feed.sqlite import SqliteFeed
 from underway.store.operations_repo import OperationRepository
 from underway.store.workers_repo import WorkerRepository
+from underway.store.writer.thread import StoreWriter
 from underway.workflows.processes import shutdown_process_pool
 from underway.workflows.registry import WorkflowRegistry, default_registry, load_workflow_modules
 
@@ -65,15 +68,18 @@ class Runtime:
         url = settings.resolved_database_url
         await upgrade(url)
         engine = create_engine(url)
-        repo = OperationRepository(engine)
+        postgres = engine.dialect.name == "postgresql"
+        feed = PostgresFeed() if postgres else SqliteFeed()
+        writer = StoreWriter(create_writer_engine(url), feed)
+        repo = OperationRepository(engine, writer)
         broker = EventBroker()
-        writer = EventWriter(repo, broker)
-        lifecycle = Lifecycle(repo, writer, observers)
+        relay = FeedRelay(repo, broker)
+        lifecycle = Lifecycle(repo, observers)
         runner = OperationRunner(
             registry,
             repo,
             lifecycle,
-            writer,
+            repo,
             settings.data_dir,
             settings.artifacts_dir,
             settings.progress_interval_s,
@@ -92,8 +98,10 @@ class Runtime:
             workers=settings.workers,
             max_running_per_user=settings.max_running_per_user,
             heartbeat_s=settings.heartbeat_s,
+            workflows=[w.name for w in registry.all()],
             own_submissions_only=own_submissions_only,
         )
+        relay.listen(dispatcher.on_changes)
         service = OperationService(
             settings,
             registry,
@@ -104,13 +112,22 @@ class Runtime:
             recovery,
             reserve_for=dispatcher.worker_id if own_submissions_only else None,
         )
-        writer.start()
+        listener = (
+            PostgresListener(url, feed.origin, relay.remote_changes, relay.resync)
+            if isinstance(feed, PostgresFeed)
+            else None
+        )
+        writer.start(relay.committed)
         try:
+            if listener is not None:
+                await listener.start()
             if start_workers:
                 await dispatcher.start()
             yield cls(settings, engine, registry, broker, lifecycle, dispatcher, service, repo)
         finally:
             await dispatcher.stop()
+            if listener is not None:
+                await listener.stop()
             await writer.stop()
             await engine.dispose()
             shutdown_process_pool()

@@ -10,7 +10,9 @@ import pytest
 from tests.api.conftest import LiveServer, bearer
 from tests.api.operations_helpers import sleep_params, submit, wait_until
 from tests.api.problems import assert_problem
+from tests.conftest import wait_for_event
 from underway.auth.models import Role
+from underway.operations.models import EventType
 
 
 async def test_workflows_catalogue(live_server: LiveServer, api: httpx.AsyncClient) -> None:
@@ -207,7 +209,10 @@ async def test_cancel_ignoring_checkpoints_is_forced_after_the_grace_period(
 ) -> None:
     token = await live_server.token_for("alice")
     op = await submit(api, token, params=sleep_params(steps=1000, step_s=0.05, ignore_checkpoints=True))
-    await wait_until(live_server, op["id"], "running")
+    # In its loop, past the stage changes (which are checkpoints even for this workflow).
+    await wait_for_event(
+        live_server.state.runtime, op["id"], lambda e: e.type is EventType.PROGRESS and e.stage == "work"
+    )
     assert (await api.post(f"/operations/{op['id']}/cancel", headers=bearer(token))).json()[
         "status"
     ] == "cancelling"

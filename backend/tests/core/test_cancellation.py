@@ -56,7 +56,8 @@ async def test_a_workflow_ignoring_checkpoints_is_cancelled_by_force_after_the_g
     op = await runtime.service.submit(
         workflow="demo.sleep", params={**LONG, "ignore_checkpoints": True}, owner="alice"
     )
-    await wait_for_status(runtime, op.id, "running")
+    # In its loop, past the stage changes (which are checkpoints even for this workflow).
+    await wait_for_event(runtime, op.id, lambda e: e.type is EventType.PROGRESS and e.stage == "work")
     await runtime.service.cancel(op.id)
     final = await runtime.service.wait(op.id, timeout=runtime.settings.cancel_grace_s + 10)
     assert final.status is OperationStatus.CANCELLED

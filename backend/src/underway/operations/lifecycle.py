@@ -1,15 +1,19 @@
-"""Status changes with their events: written in order through the event writer, then published."""
+"""Status changes with their events, and the observers (metrics) that watch them.
+
+Every write goes through the store writer's one queue (store/writer/thread.py), in the order it is
+made: a workflow's events, then its settlement, so nothing lands after an operation's terminal
+event. Events are published when their batch has committed, before the caller resumes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from underway.operations.models import EventType, Operation, OperationEvent
+from underway.operations.models import EventType, Operation
 from underway.operations.observers import OperationObserver
 from underway.operations.status import OperationStatus
-from underway.progress.writer import EventWriter
 from underway.store.mapping import operation_of
 from underway.store.operations_repo import HeldBy, OperationRepository
 from underway.store.tables import OperationRow
@@ -17,14 +21,8 @@ from underway.store.timeutil import as_utc
 
 
 class Lifecycle:
-    def __init__(
-        self,
-        repo: OperationRepository,
-        writer: EventWriter,
-        observers: Sequence[OperationObserver] = (),
-    ) -> None:
+    def __init__(self, repo: OperationRepository, observers: Sequence[OperationObserver] = ()) -> None:
         self._repo = repo
-        self._writer = writer
         self.observers = list(observers)
 
     async def move(
@@ -40,19 +38,17 @@ class Lifecycle:
         event_type: EventType = EventType.STATUS,
     ) -> OperationRow | None:
         """Apply a legal transition (compare-and-set) with its event; None if the race was lost."""
-        row = await self._write(
-            lambda: self._repo.transition(
-                operation_id,
-                target,
-                message=message,
-                percent=percent,
-                fields=fields,
-                only_from=only_from,
-                held_by=held_by,
-                event_type=event_type,
-            )
+        row = await self._repo.transition(
+            operation_id,
+            target,
+            message=message,
+            percent=percent,
+            fields=fields,
+            only_from=only_from,
+            held_by=held_by,
+            event_type=event_type,
         )
-        if row is not None and target.is_terminal:
+        if row is not None and target.is_terminal and self.observers:
             run_s = None
             if row.started_at is not None and row.finished_at is not None:
                 run_s = (as_utc(row.finished_at) - as_utc(row.started_at)).total_seconds()
@@ -62,38 +58,35 @@ class Lifecycle:
         return row
 
     async def claim(
-        self, row: OperationRow, worker_id: str, *, max_running_per_user: int, now: datetime
-    ) -> OperationRow | None:
-        """queued -> running for ``worker_id``; None if taken, cancelled, reserved or over the limit."""
-        return await self._write(
-            lambda: self._repo.claim(
-                row.id, row.owner, worker_id, max_running_per_user=max_running_per_user, now=now
-            )
+        self,
+        worker_id: str,
+        limit: int,
+        *,
+        workflows: Sequence[str],
+        max_running_per_user: int,
+        now: datetime,
+        reserved_only: bool = False,
+    ) -> list[OperationRow]:
+        """queued -> running for ``worker_id``: up to ``limit`` operations in queue order."""
+        rows = await self._repo.claim(
+            worker_id=worker_id,
+            limit=limit,
+            workflows=workflows,
+            max_running_per_user=max_running_per_user,
+            now=now,
+            reserved_only=reserved_only,
         )
-
-    async def _write(
-        self, transition: Callable[[], Awaitable[tuple[OperationRow, OperationEvent] | None]]
-    ) -> OperationRow | None:
-        """Run a transition in order with the queued events, then publish its committed event."""
-
-        async def write() -> OperationRow | None:
-            done = await transition()
-            if done is None:
-                return None
-            row, event = done
-            self._writer.publish([event])
-            return row
-
-        row: OperationRow | None = await self._writer.call(write)
-        return row
+        if self.observers:
+            for row in rows:
+                op = operation_of(row)
+                latency = (now - as_utc(row.enqueued_at)).total_seconds()
+                for obs in self.observers:
+                    obs.started(op, latency)
+        return rows
 
     def submitted(self, op: Operation) -> None:
         for obs in self.observers:
             obs.submitted(op)
 
-    def started(self, op: Operation, latency_s: float) -> None:
-        for obs in self.observers:
-            obs.started(op, latency_s)
-
     async def record_artifact(self, operation_id: str, artifact: dict[str, Any]) -> None:
-        await self._writer.call(lambda: self._repo.add_artifact(operation_id, artifact))
+        await self._repo.add_artifact(operation_id, artifact)

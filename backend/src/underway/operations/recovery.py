@@ -54,6 +54,7 @@ class InterruptionPolicy:
                 OperationStatus.CANCELLED,
                 message="Cancelled (the service stopped while cancelling)",
                 fields={"finished_at": now},
+                only_from=[OperationStatus.CANCELLING],
                 held_by=held,
             )
         retry_safe = row.workflow in self._registry and self._registry.get(row.workflow).retry_safe

@@ -19,11 +19,11 @@ from typing import Any, Literal
 from underway.operations.errors import UnderwayError, WorkflowFailure
 from underway.operations.lifecycle import Lifecycle
 from underway.operations.models import Artifact
-from underway.operations.status import OperationStatus
+from underway.operations.status import RUNNING_LIKE, OperationStatus
 from underway.progress.emitter import ProgressEmitter
 from underway.progress.events import EventSink
 from underway.progress.tracker import ProgressTracker
-from underway.store.operations_repo import OperationRepository
+from underway.store.operations_repo import HeldBy, OperationRepository
 from underway.store.tables import OperationRow
 from underway.workflows.context import OperationCancelled, WorkflowContext
 from underway.workflows.registry import WorkflowRegistry
@@ -34,6 +34,8 @@ StopReason = Literal["cancel", "timeout"]
 # After a forced cancel, how long to wait for the task to unwind before settling anyway.
 _UNWIND_S = 5.0
 _HISTORY_TTL_S = 60.0
+# A run ends from running or cancelling, except "cancelled", which only follows a cancel request.
+_SOURCES_OF_OUTCOME = {OperationStatus.CANCELLED: [OperationStatus.CANCELLING]}
 
 
 @dataclass
@@ -208,8 +210,16 @@ class OperationRunner:
             if tracker is not None:
                 tracker.finish_stage()
                 fields["stage_durations"] = tracker.stage_durations
+        # Guarded by this worker's hold: if it was presumed dead and the operation settled (or even
+        # claimed again) elsewhere, this late outcome must not overwrite that.
         settled = await self._lifecycle.move(
-            row.id, outcome.status, message=outcome.message, percent=percent, fields=fields
+            row.id,
+            outcome.status,
+            message=outcome.message,
+            percent=percent,
+            fields=fields,
+            only_from=_SOURCES_OF_OUTCOME.get(outcome.status, list(RUNNING_LIKE)),
+            held_by=HeldBy(row.worker_id),
         )
         if settled is not None and tracker is not None and outcome.status is OperationStatus.COMPLETED:
             self._learned(row.workflow, tracker.stage_durations)

@@ -38,7 +38,7 @@ from underway.progress.broker import EventBroker, Lagged
 from underway.progress.events import EventDraft
 from underway.queue.dispatcher import Dispatcher
 from underway.settings import Settings
-from underway.store.mapping import operation_of
+from underway.store.mapping import operation_of, row_of
 from underway.store.operations_repo import Admission, OperationRepository, day_start, week_ago
 from underway.store.tables import OperationRow
 from underway.workflows.definition import WorkflowInfo
@@ -72,8 +72,6 @@ class OperationService:
         self._dispatcher = dispatcher
         self._recovery = recovery
         self._reserve_for = reserve_for
-        # One admission at a time in this process (the database serialises across processes).
-        self._admission_lock = asyncio.Lock()
 
     # -- workflows ---------------------------------------------------------------------------------
 
@@ -104,28 +102,39 @@ class OperationService:
         timeout = self._timeout(timeout_s)
         meta = self._metadata(metadata)
         now = datetime.now(UTC)
-        row = OperationRow(
-            id=str(uuid.uuid4()),
-            workflow=wf.name,
-            owner=owner,
-            status=OperationStatus.QUEUED.value,
-            priority=prio.value,
-            priority_rank=prio.rank,
-            params=clean_params,
-            user_metadata=meta,
-            timeout_s=timeout,
-            idempotency_key=idempotency_key,
-            request_hash=_request_hash(wf.name, clean_params, prio, timeout, meta)
+        values: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "workflow": wf.name,
+            "owner": owner,
+            "status": OperationStatus.QUEUED.value,
+            "priority": prio.value,
+            "priority_rank": prio.rank,
+            "params": clean_params,
+            "metadata": meta,
+            "timeout_s": timeout,
+            "idempotency_key": idempotency_key,
+            "request_hash": _request_hash(wf.name, clean_params, prio, timeout, meta)
             if idempotency_key
             else None,
-            created_at=now,
-            enqueued_at=now,
-            total_stages=len(wf.stages),
-            message="Queued",
-            worker_id=self._reserve_for,
-        )
+            "created_at": now,
+            "enqueued_at": now,
+            "started_at": None,
+            "finished_at": None,
+            "result": None,
+            "error": None,
+            "artifacts": [],
+            "percent": 0.0,
+            "stage": None,
+            "stage_index": None,
+            "total_stages": len(wf.stages),
+            "message": "Queued",
+            "eta_s": None,
+            "attempt": 1,
+            "stage_durations": {},
+            "worker_id": self._reserve_for,
+        }
         first = EventDraft(
-            row.id,
+            values["id"],
             EventType.STATUS,
             OperationStatus.QUEUED,
             Progress(total_stages=len(wf.stages), message="Queued"),
@@ -135,14 +144,13 @@ class OperationService:
             max_queued_per_user=self._settings.max_queued_per_user,
             retry_after_s=self._retry_after_s(),
         )
-        async with self._admission_lock:
-            stored, created = await self._repo.create(row, first, admission)
-        op = await self._view(stored)
-        if created:
-            # The first event was written with the row; publish it so live feeds see the new operation.
-            self._broker.publish([first.with_seq(1)])
-            self._lifecycle.submitted(op)
-            self._dispatcher.wake()
+        submitted = await self._repo.create(values, first, admission)
+        row = row_of(submitted.values)
+        if not submitted.created:
+            return await self._view(row)
+        op = operation_of(row, submitted.queue_position)
+        self._lifecycle.submitted(op)
+        self._dispatcher.wake()
         return op
 
     def _priority(self, priority: Priority | str) -> Priority:

@@ -29,6 +29,8 @@ TERMINAL_STATUSES = frozenset(
 )
 # Not finished yet: waiting, running, or stopping (what "active" counts on dashboards and metrics).
 ACTIVE_STATUSES = (OperationStatus.QUEUED, OperationStatus.RUNNING, OperationStatus.CANCELLING)
+# Held by a worker: these take a slot of the owner's per-user running limit.
+RUNNING_LIKE = frozenset({OperationStatus.RUNNING, OperationStatus.CANCELLING})
 
 _S = OperationStatus
 # running -> queued exists only for crash recovery of workflows declared safe to retry.
@@ -41,6 +43,17 @@ LEGAL_TRANSITIONS: dict[OperationStatus, frozenset[OperationStatus]] = {
     _S.CANCELLED: frozenset(),
     _S.TIMED_OUT: frozenset(),
 }
+
+
+def releases_slot(sources: frozenset[OperationStatus], target: OperationStatus) -> bool:
+    """Whether a transition from ``sources`` to ``target`` gives the owner's running slot back.
+
+    The sources must agree (all held by a worker, or none): the caller narrows a mixed set, such as
+    the sources of ``cancelled``, with ``only_from``, so the slot count is never a guess."""
+    held = sources & RUNNING_LIKE
+    if held and held != sources:
+        raise ValueError(f"ambiguous transition to {target.value}: narrow its sources with only_from")
+    return bool(held) and target not in RUNNING_LIKE
 
 
 def sources_of(target: OperationStatus) -> frozenset[OperationStatus]:

@@ -1,4 +1,5 @@
-"""In-process publish/subscribe of persisted events.
+"""In-process publish/subscribe of persisted events (this process's and, through the change feed,
+other processes').
 
 Publishing never blocks: each subscriber has a bounded queue, and a subscriber that falls behind is
 marked *lagged* instead of slowing the publisher. A lagged per-operation subscriber catches up from the
@@ -9,6 +10,7 @@ persisted log (every published event is already stored), so it loses nothing; th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 
 from underway.operations.models import OperationEvent
@@ -24,7 +26,8 @@ class Subscription:
     def __init__(self, broker: EventBroker, key: str, maxsize: int) -> None:
         self._broker = broker
         self._key = key
-        self._queue: asyncio.Queue[OperationEvent] = asyncio.Queue(maxsize)
+        # None wakes a waiting reader to find that it lagged (see resync).
+        self._queue: asyncio.Queue[OperationEvent | None] = asyncio.Queue(maxsize)
         self.lagged = False
 
     def _offer(self, event: OperationEvent) -> None:
@@ -35,12 +38,21 @@ class Subscription:
         except asyncio.QueueFull:
             self.lagged = True
 
+    def _resync(self) -> None:
+        if not self.lagged:
+            self.lagged = True
+            with contextlib.suppress(asyncio.QueueFull):
+                self._queue.put_nowait(None)
+
     async def get(self) -> OperationEvent:
         """The next live event; raises :class:`Lagged` once events were dropped for this subscriber."""
-        if self.lagged and self._queue.empty():
-            self.lagged = False
-            raise Lagged
-        return await self._queue.get()
+        while True:
+            if self.lagged and self._queue.empty():
+                self.lagged = False
+                raise Lagged
+            event = await self._queue.get()
+            if event is not None:
+                return event
 
     def close(self) -> None:
         self._broker._remove(self._key, self)
@@ -69,6 +81,16 @@ class EventBroker:
                 sub._offer(event)
             for sub in self._subs.get(_ALL, ()):
                 sub._offer(event)
+
+    def wants(self, operation_id: str) -> bool:
+        """Whether anyone here listens to this operation's events (so they are worth reading)."""
+        return operation_id in self._subs or _ALL in self._subs
+
+    def resync(self) -> None:
+        """Events may have been missed (the change feed reconnected): every subscriber re-reads."""
+        for subs in self._subs.values():
+            for sub in subs:
+                sub._resync()
 
     @property
     def subscriber_count(self) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -25,15 +25,15 @@ from underway.operations.recovery import InterruptionPolicy, Recovery
 from underway.operations.runner import OperationRunner, RunHandle, StopReason
 from underway.operations.status import OperationStatus
 from underway.queue.lease import WorkerLease
-from underway.store.mapping import operation_of
 from underway.store.operations_repo import OperationRepository
 from underway.store.tables import OperationRow
-from underway.store.timeutil import as_utc
+from underway.store.writer.transaction import Change
 
 log = logging.getLogger(__name__)
 
-# Safety net: look at the queue (and for cancels made by other processes) at least this often.
-_POLL_S = 1.0
+# Safety net: look at the queue at least this often even if no wake-up came (the change feed
+# wakes dispatchers at once when another process queues work or frees a slot).
+_POLL_S = 5.0
 
 
 class Dispatcher(Protocol):
@@ -52,6 +52,9 @@ class Dispatcher(Protocol):
 
     def request_stop(self, operation_id: str, reason: StopReason, *, force: bool = False) -> bool:
         """Ask a running operation to stop (``force``: without a grace period); False if not here."""
+
+    def on_changes(self, changes: Sequence[Change]) -> None:
+        """Committed changes (this process's or others'): queued work, freed slots, cancels."""
 
     @property
     def running(self) -> int:
@@ -75,9 +78,11 @@ class LocalDispatcher:
         workers: int,
         max_running_per_user: int,
         heartbeat_s: float,
+        workflows: Sequence[str],
         own_submissions_only: bool = False,
     ) -> None:
         self.workers = workers
+        self._workflows = list(workflows)
         self._repo = repo
         self._lifecycle = lifecycle
         self._runner = runner
@@ -89,7 +94,8 @@ class LocalDispatcher:
         self._own_only = own_submissions_only
         self._handles: dict[str, RunHandle] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._claims: set[asyncio.Task[bool]] = set()
+        self._claims: set[asyncio.Task[int]] = set()
+        self._background: set[asyncio.Task[None]] = set()
         # Operations whose runner crashed and whose "internal error" could not be written yet.
         self._crashed: set[str] = set()
         self._wakeup = asyncio.Event()
@@ -131,6 +137,23 @@ class LocalDispatcher:
             handle.request_stop(reason)
         return True
 
+    def on_changes(self, changes: Sequence[Change]) -> None:
+        wake = not changes  # nothing named: the feed reconnected, look again
+        if wake and self._handles:
+            task = asyncio.create_task(self._stop_cancelled_elsewhere())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        for change in changes:
+            status = change.status
+            if status is OperationStatus.QUEUED or status.is_terminal:
+                wake = True  # new work, or a slot freed for its owner
+            elif status is OperationStatus.CANCELLING:
+                handle = self._handles.get(change.operation_id)
+                if handle is not None and not handle.stop.is_set():
+                    handle.request_stop("cancel")  # cancelled through another process
+        if wake:
+            self.wake()
+
     async def stop(self) -> None:
         """Stop taking work, interrupt what runs, settle it by the restart policy, give up the lease."""
         if not self._registered:
@@ -160,15 +183,9 @@ class LocalDispatcher:
     # -- dispatching -------------------------------------------------------------------------------
 
     async def _loop(self) -> None:
-        # Wake-ups come with every submission and completion; the database is asked about cancels
-        # made by other processes only once per poll interval, not at each of them.
-        next_cancel_check = 0.0
         while not self._stopping:
             try:
                 await self._fill()
-                if time.monotonic() >= next_cancel_check:
-                    next_cancel_check = time.monotonic() + _POLL_S
-                    await self._stop_cancelled_elsewhere()
             except Exception:
                 log.exception("dispatch failed; retrying")
             with contextlib.suppress(TimeoutError):
@@ -177,47 +194,34 @@ class LocalDispatcher:
 
     async def _fill(self) -> None:
         while not self._stopping and len(self._handles) < self.workers:
-            rows = await self._repo.next_queued(
-                self.workers - len(self._handles),
-                worker_id=self.worker_id,
-                own_only=self._own_only,
-                max_running_per_user=self._max_per_user,
-            )
-            claimed_any = False
-            for row in rows:
-                if self._stopping or len(self._handles) >= self.workers:
-                    return
-                claimed_any |= await self._claim(row)
-            if not claimed_any:  # empty, or every row was taken by someone else: wait for news
+            free = self.workers - len(self._handles)
+            if await self._claim(free) < free:  # the queue has nothing more for us now
                 return
 
-    async def _claim(self, row: OperationRow) -> bool:
-        # Shielded: stopping the loop must not cut a claim between its commit and its task.
-        claim = asyncio.create_task(self._claim_and_start(row), name=f"claim:{row.id}")
+    async def _claim(self, limit: int) -> int:
+        # Shielded: stopping the loop must not cut a claim between its commit and its tasks.
+        claim = asyncio.create_task(self._claim_and_start(limit), name="underway-claim")
         self._claims.add(claim)
         claim.add_done_callback(self._claims.discard)
         return await asyncio.shield(claim)
 
-    async def _claim_and_start(self, row: OperationRow) -> bool:
+    async def _claim_and_start(self, limit: int) -> int:
         if self._stopping:
-            return False
-        # Registered before claiming, so a cancel arriving in between finds the handle.
-        handle = RunHandle(row.id, row.owner)
-        self._handles[row.id] = handle
-        now = datetime.now(UTC)
-        try:
-            claimed = await self._lifecycle.claim(
-                row, self.worker_id, max_running_per_user=self._max_per_user, now=now
-            )
-        except Exception:
-            self._handles.pop(row.id, None)
-            raise
-        if claimed is None:  # taken by another worker, cancelled, or its owner is at the limit
-            self._handles.pop(row.id, None)
-            return False
-        self._lifecycle.started(operation_of(claimed), (now - as_utc(row.enqueued_at)).total_seconds())
-        self._tasks[row.id] = asyncio.create_task(self._run(claimed, handle), name=f"operation:{row.id}")
-        return True
+            return 0
+        rows = await self._lifecycle.claim(
+            self.worker_id,
+            limit,
+            workflows=self._workflows,
+            max_running_per_user=self._max_per_user,
+            now=datetime.now(UTC),
+            reserved_only=self._own_only,
+        )
+        # No await from here on: a cancel made right after the claim committed finds the handle.
+        for row in rows:
+            handle = RunHandle(row.id, row.owner)
+            self._handles[row.id] = handle
+            self._tasks[row.id] = asyncio.create_task(self._run(row, handle), name=f"operation:{row.id}")
+        return len(rows)
 
     async def _run(self, row: OperationRow, handle: RunHandle) -> None:
         try:
@@ -243,7 +247,8 @@ class LocalDispatcher:
     # -- cancels from other processes, heartbeats, recovery ---------------------------------------
 
     async def _stop_cancelled_elsewhere(self) -> None:
-        """A cancel made through another process only moves the row to ``cancelling``: act on it."""
+        """A cancel made through another process reaches us through the change feed at once; this
+        check at every heartbeat covers a feed connection that was down at that moment."""
         if not self._handles:
             return
         for row in await self._repo.in_flight(held_by=self.worker_id):
@@ -264,6 +269,8 @@ class LocalDispatcher:
                         task.cancel()
                 await self._recovery.sweep()
                 await self._settle_held()
+                await self._stop_cancelled_elsewhere()
+                self.wake()
             except Exception:
                 log.exception("heartbeat failed; retrying")
 

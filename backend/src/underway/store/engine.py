@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Engine, event, pool
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
@@ -39,6 +40,33 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def create_writer_engine(url: str) -> Engine:
+    """The synchronous engine of the store writer's thread: one connection, held for its lifetime.
+
+    One connection is all the writer needs (it runs one transaction at a time), and on SQLite it
+    must stay the same one: ``PRAGMA data_version`` tells a connection about other connections'
+    commits only (see store/feed/sqlite.py)."""
+    sync_url = _normalise(url, use_async=False)
+    if sync_url.get_backend_name() == "sqlite":
+        engine = create_sync_engine(
+            sync_url,
+            poolclass=pool.SingletonThreadPool,
+            connect_args={"timeout": 30, "check_same_thread": False},
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return create_sync_engine(sync_url, pool_size=1, max_overflow=0)
+
+
+READ_OPTION = "underway_read"
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # The writer's transactions write; only its feed poll (store/feed/sqlite.py) reads.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_OPTION) else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

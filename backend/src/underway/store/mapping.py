@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from underway.operations.models import Artifact, Operation, OperationEvent, Priority, Progress
 from underway.operations.status import OperationStatus
 from underway.store.tables import EventRow, OperationRow
 from underway.store.timeutil import as_utc, as_utc_or_none
+
+
+def row_of(values: Mapping[Any, Any]) -> OperationRow:
+    """An operations row from the column values a Core statement returned."""
+    fields = dict(values)
+    fields["user_metadata"] = fields.pop("metadata")
+    return OperationRow(**fields)
 
 
 def progress_of(row: OperationRow) -> Progress:
@@ -49,6 +57,16 @@ def event_of(row: EventRow) -> OperationEvent:
     return OperationEvent.model_validate(
         {**row.model_dump(), "ts": as_utc(row.ts)},
     )
+
+
+_EVENT_FIELDS = tuple(OperationEvent.model_fields)
+
+
+def event_of_mapping(values: Mapping[Any, Any]) -> OperationEvent:
+    """An event from the column values a Core statement returned."""
+    fields = {name: values[name] for name in _EVENT_FIELDS}
+    fields["ts"] = as_utc(fields["ts"])
+    return OperationEvent.model_validate(fields)
 
 
 def event_values(event: OperationEvent) -> dict[str, Any]:

@@ -10,44 +10,46 @@ import base64
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from underway.operations.errors import IdempotencyConflict, QueueFull, UserQuotaExceeded
+from underway.operations.errors import IdempotencyConflict
 from underway.operations.models import EventType, OperationEvent, OperationFilter, Priority
-from underway.operations.status import ACTIVE_STATUSES, OperationStatus, sources_of
-from underway.progress.events import EventDraft, utcnow
-from underway.store.engine import write_session
-from underway.store.mapping import event_of, event_values, progress_of
+from underway.operations.status import (
+    ACTIVE_STATUSES,
+    RUNNING_LIKE,
+    OperationStatus,
+    releases_slot,
+    sources_of,
+)
+from underway.progress.events import EventDraft
+from underway.store.mapping import event_of
 from underway.store.tables import EventRow, OperationRow, WorkerRow
 from underway.store.timeutil import as_utc
+from underway.store.writer.artifacts import AddArtifact
+from underway.store.writer.claim import Claim
+from underway.store.writer.commands import Run
+from underway.store.writer.progress import AppendEvent
+from underway.store.writer.submit import Admission, Submit, Submitted
+from underway.store.writer.thread import StoreWriter
+from underway.store.writer.transaction import OPERATIONS, Change
+from underway.store.writer.transition import HeldBy, Transition
+
+__all__ = ["Admission", "HeldBy", "InvalidCursor", "OperationRepository", "Submitted"]
 
 _QUEUED = OperationStatus.QUEUED.value
-_RUNNING_LIKE = (OperationStatus.RUNNING.value, OperationStatus.CANCELLING.value)
+_RUNNING_LIKE = tuple(s.value for s in RUNNING_LIKE)
 _ACTIVE = tuple(s.value for s in ACTIVE_STATUSES)
 _T = OperationRow
-_EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
 
 
 def _col(attr: Any) -> ColumnElement[Any]:
     """SQLModel attributes typed as plain values; this hands mypy the column they really are."""
     return attr  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class HeldBy:
-    """Guard of a transition: the operation must still be held by this worker (None: by no worker)."""
-
-    worker_id: str | None
-
-
-def _held_by(worker_id: str | None) -> ColumnElement[bool]:
-    return _col(_T.worker_id).is_(None) if worker_id is None else _col(_T.worker_id) == worker_id
 
 
 def _worker_gone(lapsed_workers: Sequence[str]) -> ColumnElement[bool]:
@@ -58,18 +60,9 @@ def _worker_gone(lapsed_workers: Sequence[str]) -> ColumnElement[bool]:
     return or_(_col(_T.worker_id).in_(list(lapsed_workers)), _col(_T.worker_id).not_in(registered))
 
 
-def _claimable_by(worker_id: str) -> ColumnElement[bool]:
-    """Queued work is open to every worker unless it was reserved for one (``underway run``)."""
-    return or_(_col(_T.worker_id).is_(None), _col(_T.worker_id) == worker_id)
-
-
-@dataclass(frozen=True)
-class Admission:
-    """Limits checked atomically with the insert of a new operation."""
-
-    capacity: int
-    max_queued_per_user: int
-    retry_after_s: int
+def _values_of(row: OperationRow) -> dict[str, Any]:
+    """Column values of a row (the inverse of mapping.row_of)."""
+    return {c.key: getattr(row, "user_metadata" if c.key == "metadata" else c.key) for c in OPERATIONS.c}
 
 
 class InvalidCursor(ValueError):
@@ -92,74 +85,48 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 
 class OperationRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """Operations and their event logs: reads on the async engine, writes through the store writer
+    (store/writer/), which group-commits them in its own thread."""
+
+    def __init__(self, engine: AsyncEngine, writer: StoreWriter) -> None:
         self._engine = engine
+        self._writer = writer
         self._session = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         self._is_postgres = engine.dialect.name == "postgresql"
 
-    # -- creation --------------------------------------------------------------------------------
-
-    async def find_by_idempotency_key(self, owner: str, key: str) -> OperationRow | None:
-        async with self._session() as s:
-            result = await s.execute(
-                select(_T).where(_col(_T.owner) == owner, _col(_T.idempotency_key) == key)
-            )
-            return result.scalars().first()
+    # -- writes ----------------------------------------------------------------------------------
 
     async def create(
-        self, row: OperationRow, first_event: EventDraft, admission: Admission
-    ) -> tuple[OperationRow, bool]:
-        """Insert a queued operation with its first event, unless limits or an idempotency key say no.
-
-        Returns ``(row, created)``; ``created`` is False when the key matched an identical request."""
+        self, values: dict[str, Any], first_event: EventDraft, admission: Admission
+    ) -> Submitted:
+        """Insert a queued operation with its first event, unless limits or an idempotency key say no
+        (QueueFull, UserQuotaExceeded, IdempotencyConflict)."""
         try:
-            async with write_session(self._engine, AsyncSession) as s, s.begin():
-                if self._is_postgres:
-                    # Serialise admission across processes so two submits cannot both take the last slot.
-                    await s.execute(text("SELECT pg_advisory_xact_lock(7305)"))
-                if row.idempotency_key is not None:
-                    existing = await self._existing_for_key(s, row)
-                    if existing is not None:
-                        return existing, False
-                await self._admit(s, row.owner, admission)
-                row.last_seq = 1
-                s.add(row)
-                await s.flush()
-                await s.execute(insert(_EVENTS), [event_values(first_event.with_seq(1))])
-            return row, True
+            return await self._writer.execute(Submit(values, first_event, admission))
         except IntegrityError:
             # Another process inserted the same idempotency key between our check and insert.
-            if row.idempotency_key is None:
+            key = values["idempotency_key"]
+            if key is None:
                 raise
-            existing = await self.find_by_idempotency_key(row.owner, row.idempotency_key)
-            if existing is None or existing.request_hash != row.request_hash:
-                raise IdempotencyConflict(row.idempotency_key, existing.id if existing else "") from None
-            return existing, False
+            existing = await self.find_by_idempotency_key(values["owner"], key)
+            if existing is None or existing.request_hash != values["request_hash"]:
+                raise IdempotencyConflict(key, existing.id if existing else "") from None
+            return Submitted(_values_of(existing), created=False, queue_position=None)
 
-    async def _existing_for_key(self, s: AsyncSession, row: OperationRow) -> OperationRow | None:
-        result = await s.execute(
-            select(_T).where(_col(_T.owner) == row.owner, _col(_T.idempotency_key) == row.idempotency_key)
+    async def claim(
+        self,
+        *,
+        worker_id: str,
+        limit: int,
+        workflows: Sequence[str],
+        max_running_per_user: int,
+        now: datetime,
+        reserved_only: bool = False,
+    ) -> list[OperationRow]:
+        """Move up to ``limit`` queued operations to running for ``worker_id`` (see writer/claim.py)."""
+        return await self._writer.execute(
+            Claim(worker_id, limit, workflows, max_running_per_user, now, reserved_only=reserved_only)
         )
-        existing = result.scalars().first()
-        if existing is not None and existing.request_hash != row.request_hash:
-            assert row.idempotency_key is not None
-            raise IdempotencyConflict(row.idempotency_key, existing.id)
-        return existing
-
-    async def _admit(self, s: AsyncSession, owner: str, admission: Admission) -> None:
-        counts = await s.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(func.cast(_col(_T.owner) == owner, type_=_int_type())), 0),
-            ).where(_col(_T.status) == _QUEUED)
-        )
-        total, mine = counts.one()
-        if total >= admission.capacity:
-            raise QueueFull(admission.capacity, admission.retry_after_s)
-        if mine >= admission.max_queued_per_user:
-            raise UserQuotaExceeded(owner, admission.max_queued_per_user, admission.retry_after_s)
-
-    # -- status transitions ----------------------------------------------------------------------
 
     async def transition(
         self,
@@ -172,7 +139,7 @@ class OperationRepository:
         fields: dict[str, Any] | None = None,
         only_from: Sequence[OperationStatus] | None = None,
         held_by: HeldBy | None = None,
-    ) -> tuple[OperationRow, OperationEvent] | None:
+    ) -> OperationRow | None:
         """Move an operation to ``target`` if that is legal from its current status, with its event.
 
         ``only_from`` narrows the legal sources; ``held_by`` also requires the operation to still be
@@ -183,121 +150,65 @@ class OperationRepository:
             # A programming error, not a race: the legality table in operations/status.py is the law.
             illegal = sorted(s.value for s in set(only_from) - legal)
             raise ValueError(f"illegal transition to {target.value} from {', '.join(illegal)}")
-        conditions: list[ColumnElement[bool]] = [_col(_T.status).in_([s.value for s in (only_from or legal)])]
-        if held_by is not None:
-            conditions.append(_held_by(held_by.worker_id))
-        async with write_session(self._engine, AsyncSession) as s, s.begin():
-            return await self._transition(
-                s, operation_id, target, conditions, event_type, message, percent, fields or {}
-            )
-
-    async def claim(
-        self, operation_id: str, owner: str, worker_id: str, *, max_running_per_user: int, now: datetime
-    ) -> tuple[OperationRow, OperationEvent] | None:
-        """queued -> running for ``worker_id``, unless the operation was taken, cancelled or reserved
-        for another worker, or its owner already runs ``max_running_per_user`` operations (in any
-        process). None means: move on to the next one."""
-        async with write_session(self._engine, AsyncSession) as s, s.begin():
-            if self._is_postgres:
-                # Serialise claims per owner across processes, so two dispatchers cannot both take
-                # the owner's last slot (SQLite's BEGIN IMMEDIATE already serialises every writer).
-                await s.execute(
-                    text("SELECT pg_advisory_xact_lock(7306, hashtext(:owner))"), {"owner": owner}
-                )
-            running = await s.execute(
-                select(func.count()).where(_col(_T.owner) == owner, _col(_T.status).in_(_RUNNING_LIKE))
-            )
-            if running.scalar_one() >= max_running_per_user:
-                return None
-            return await self._transition(
-                s,
+        sources = frozenset(only_from) if only_from is not None else legal
+        releases_slot(sources, target)  # refuses an ambiguous source set before anything is written
+        return await self._writer.execute(
+            Transition(
                 operation_id,
-                OperationStatus.RUNNING,
-                [_col(_T.status) == _QUEUED, _claimable_by(worker_id)],
-                EventType.STATUS,
-                "Started",
-                None,
-                {"started_at": now, "worker_id": worker_id},
+                target,
+                sources,
+                event_type=event_type,
+                message=message,
+                percent=percent,
+                fields=fields or {},
+                held_by=held_by,
             )
+        )
 
-    async def _transition(
-        self,
-        s: AsyncSession,
-        operation_id: str,
-        target: OperationStatus,
-        conditions: list[ColumnElement[bool]],
-        event_type: EventType,
-        message: str | None,
-        percent: float | None,
-        fields: dict[str, Any],
-    ) -> tuple[OperationRow, OperationEvent] | None:
-        values: dict[str, Any] = {"status": target.value, "last_seq": _T.last_seq + 1, **fields}
-        if message is not None:
-            values["message"] = message
-        if percent is not None:
-            values["percent"] = percent
-        if target.is_terminal:
-            values["eta_s"] = 0.0 if target is OperationStatus.COMPLETED else None
-        result = await s.execute(
-            update(_T).where(_col(_T.id) == operation_id, *conditions).values(**values).returning(_T)
+    def append(self, draft: EventDraft) -> None:
+        """A running operation's progress, stage or log event (numbered and written in the next batch)."""
+        self._writer.post(AppendEvent(draft))
+
+    emit = append  # the EventSink protocol of progress/emitter.py
+
+    async def add_artifact(self, operation_id: str, artifact: dict[str, Any]) -> None:
+        await self._writer.execute(AddArtifact(operation_id, artifact))
+
+    async def release_reservations(self, lapsed_workers: Sequence[str]) -> None:
+        """Open queued operations reserved for a worker that is gone to every worker."""
+        stmt = (
+            update(_T)
+            .where(_col(_T.status) == _QUEUED, _col(_T.worker_id).is_not(None), _worker_gone(lapsed_workers))
+            .values(worker_id=None)
         )
-        row = result.scalars().first()
-        if row is None:
-            return None
-        event = OperationEvent(
-            seq=row.last_seq,
-            operation_id=operation_id,
-            type=event_type,
-            status=target,
-            ts=utcnow(),
-            **progress_of(row).model_dump(),
-        )
-        await s.execute(insert(_EVENTS), [event_values(event)])
-        return row, event
+        await self._writer.execute(Run(lambda tx: tx.conn.execute(stmt)))
+
+    async def find_by_idempotency_key(self, owner: str, key: str) -> OperationRow | None:
+        async with self._session() as s:
+            result = await s.execute(
+                select(_T).where(_col(_T.owner) == owner, _col(_T.idempotency_key) == key)
+            )
+            return result.scalars().first()
 
     # -- events ----------------------------------------------------------------------------------
 
-    async def append(self, drafts: Sequence[EventDraft]) -> list[OperationEvent]:
-        """Persist drafts of running operations in one transaction, numbering them per operation.
-
-        Drafts of operations that already reached a terminal status are dropped: nothing may follow
-        the terminal event."""
-        by_op: dict[str, list[EventDraft]] = {}
-        for d in drafts:
-            by_op.setdefault(d.operation_id, []).append(d)
-        written: list[OperationEvent] = []
-        pending_rows: list[dict[str, Any]] = []
-        async with write_session(self._engine, AsyncSession) as s, s.begin():
-            for op_id, items in by_op.items():
-                latest = items[-1].progress
-                result = await s.execute(
-                    update(_T)
-                    .where(_col(_T.id) == op_id, _col(_T.status).in_(_RUNNING_LIKE))
-                    .values(
-                        last_seq=_T.last_seq + len(items),
-                        percent=latest.percent,
-                        stage=latest.stage,
-                        stage_index=latest.stage_index,
-                        total_stages=latest.total_stages,
-                        message=latest.message,
-                        eta_s=latest.eta_s,
-                    )
-                    .returning(_col(_T.last_seq), _col(_T.status))
+    async def events_in(self, changes: Sequence[Change]) -> list[OperationEvent]:
+        """The events other processes reported committed (by ``seq`` range), in feed order."""
+        if not changes:
+            return []
+        wanted = or_(
+            *(
+                and_(
+                    _col(EventRow.operation_id) == c.operation_id,
+                    _col(EventRow.seq).between(c.first_seq, c.last_seq),
                 )
-                numbered = result.first()
-                if numbered is None:
-                    continue
-                last, status = numbered[0], OperationStatus(numbered[1])
-                first = last - len(items) + 1
-                # Stamped now, under the row's lock: after ``cancelling`` an event says so, and ts
-                # follows seq (a transition is stamped the same way).
-                now = utcnow()
-                events = [d.with_seq(first + i, status=status, ts=now) for i, d in enumerate(items)]
-                pending_rows.extend(event_values(e) for e in events)
-                written.extend(events)
-            if pending_rows:
-                await s.execute(insert(_EVENTS), pending_rows)
-        return written
+                for c in changes
+            )
+        )
+        async with self._session() as s:
+            rows = (await s.execute(select(EventRow).where(wanted))).scalars().all()
+        order = {c.operation_id: i for i, c in enumerate(changes)}
+        return sorted((event_of(r) for r in rows), key=lambda e: (order[e.operation_id], e.seq))
 
     async def events(self, operation_id: str, after_seq: int = 0, limit: int = 1000) -> list[OperationEvent]:
         async with self._session() as s:
@@ -383,27 +294,6 @@ class OperationRepository:
             result = await s.execute(select(func.count()).where(_col(_T.status) == _QUEUED, ahead))
             return int(result.scalar_one()) + 1
 
-    async def next_queued(
-        self, limit: int, *, worker_id: str, own_only: bool, max_running_per_user: int
-    ) -> list[OperationRow]:
-        """The head of the queue that ``worker_id`` may claim, skipping owners who already run
-        ``max_running_per_user`` operations anywhere (the claim checks that again, atomically)."""
-        at_limit = (
-            select(_col(_T.owner))
-            .where(_col(_T.status).in_(_RUNNING_LIKE))
-            .group_by(_col(_T.owner))
-            .having(func.count() >= max_running_per_user)
-        )
-        reserved = _col(_T.worker_id) == worker_id if own_only else _claimable_by(worker_id)
-        stmt = (
-            select(_T)
-            .where(_col(_T.status) == _QUEUED, reserved, _col(_T.owner).not_in(at_limit))
-            .order_by(_col(_T.priority_rank), _col(_T.enqueued_at), _col(_T.id))
-            .limit(limit)
-        )
-        async with self._session() as s:
-            return list((await s.execute(stmt)).scalars())
-
     async def in_flight(self, *, held_by: str) -> list[OperationRow]:
         """Running and cancelling operations held by one worker."""
         return await self._in_flight(_col(_T.worker_id) == held_by)
@@ -417,26 +307,6 @@ class OperationRepository:
         async with self._session() as s:
             result = await s.execute(select(_T).where(_col(_T.status).in_(_RUNNING_LIKE), held))
             return list(result.scalars())
-
-    async def release_reservations(self, lapsed_workers: Sequence[str]) -> None:
-        """Open queued operations reserved for a worker that is gone to every worker."""
-        async with write_session(self._engine, AsyncSession) as s, s.begin():
-            await s.execute(
-                update(_T)
-                .where(
-                    _col(_T.status) == _QUEUED, _col(_T.worker_id).is_not(None), _worker_gone(lapsed_workers)
-                )
-                .values(worker_id=None)
-            )
-
-    async def add_artifact(self, operation_id: str, artifact: dict[str, Any]) -> None:
-        async with write_session(self._engine, AsyncSession) as s, s.begin():
-            row = await s.get(_T, operation_id, with_for_update=self._is_postgres)
-            if row is None:
-                return
-            kept = [a for a in row.artifacts if a["name"] != artifact["name"]]
-            row.artifacts = [*kept, artifact]
-            s.add(row)
 
     async def stage_history(self, workflow: str, runs: int = 20) -> dict[str, float]:
         """Mean duration of each stage over the last ``runs`` completed runs of ``workflow``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -26,6 +26,7 @@ class OperationRow(SQLModel, table=True):
         Index("ix_operations_owner_created", "owner", "created_at", "id"),
         Index("ix_operations_created", "created_at", "id"),
         Index("ix_operations_workflow_finished", "workflow", "status", "finished_at"),
+        Index("ix_operations_owner_status", "owner", "status"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -79,7 +80,8 @@ class EventRow(SQLModel, table=True):
 
 
 class WorkerRow(SQLModel, table=True):
-    """A dispatcher's lease: renewed every heartbeat, deleted at a clean stop or once found dead."""
+    """A worker process in the registry, and its lease: renewed every heartbeat; ``stopped_at`` is
+    set at a clean stop or once it is found gone (kept for the admin view until deregistered)."""
 
     __tablename__ = "workers"
 
@@ -88,3 +90,20 @@ class WorkerRow(SQLModel, table=True):
     pid: int
     started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     heartbeat_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    role: str = Field(default="all", max_length=20)
+    version: str = Field(default="", max_length=40)
+    capacity: int = 0
+    running: int = 0
+    workflows: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    capabilities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    draining: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    stopped_at: datetime | None = _ts()
+
+
+class UserSlotRow(SQLModel, table=True):
+    """Operations an owner has running or cancelling, kept in step by claims and settlements."""
+
+    __tablename__ = "user_slots"
+
+    owner: str = Field(primary_key=True, max_length=200)
+    running: int = 0
