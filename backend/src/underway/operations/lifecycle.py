@@ -16,8 +16,9 @@ from underway.operations.observers import OperationObserver
 from underway.operations.status import OperationStatus
 from underway.store.mapping import operation_of
 from underway.store.operations_repo import HeldBy, OperationRepository
-from underway.store.tables import OperationRow
+from underway.store.records import OperationRecord
 from underway.store.timeutil import as_utc
+from underway.store.writer.settle import Settle
 
 
 class Lifecycle:
@@ -36,7 +37,7 @@ class Lifecycle:
         only_from: Sequence[OperationStatus] | None = None,
         held_by: HeldBy | None = None,
         event_type: EventType = EventType.STATUS,
-    ) -> OperationRow | None:
+    ) -> OperationRecord | None:
         """Apply a legal transition (compare-and-set) with its event; None if the race was lost."""
         row = await self._repo.transition(
             operation_id,
@@ -48,14 +49,26 @@ class Lifecycle:
             held_by=held_by,
             event_type=event_type,
         )
-        if row is not None and target.is_terminal and self.observers:
-            run_s = None
-            if row.started_at is not None and row.finished_at is not None:
-                run_s = (as_utc(row.finished_at) - as_utc(row.started_at)).total_seconds()
-            op = operation_of(row)
-            for obs in self.observers:
-                obs.finished(op, target, run_s)
+        if row is not None and target.is_terminal:
+            self._finished(row, target)
         return row
+
+    async def settle(self, settle: Settle) -> OperationRecord | None:
+        """A run's outcome, guarded by the worker's hold (see store/writer/settle.py)."""
+        row = await self._repo.settle(settle)
+        if row is not None:
+            self._finished(row, settle.status)
+        return row
+
+    def _finished(self, row: OperationRecord, status: OperationStatus) -> None:
+        if not self.observers:
+            return
+        run_s = None
+        if row.started_at is not None and row.finished_at is not None:
+            run_s = (as_utc(row.finished_at) - as_utc(row.started_at)).total_seconds()
+        op = operation_of(row)
+        for obs in self.observers:
+            obs.finished(op, status, run_s)
 
     async def claim(
         self,
@@ -66,7 +79,7 @@ class Lifecycle:
         max_running_per_user: int,
         now: datetime,
         reserved_only: bool = False,
-    ) -> list[OperationRow]:
+    ) -> list[OperationRecord]:
         """queued -> running for ``worker_id``: up to ``limit`` operations in queue order."""
         rows = await self._repo.claim(
             worker_id=worker_id,

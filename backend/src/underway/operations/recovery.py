@@ -23,7 +23,7 @@ from underway.operations.lifecycle import Lifecycle
 from underway.operations.status import OperationStatus
 from underway.queue.lease import lapsed
 from underway.store.operations_repo import HeldBy, OperationRepository
-from underway.store.tables import OperationRow
+from underway.store.records import OperationRecord
 from underway.store.workers_repo import WorkerRepository
 from underway.workflows.registry import WorkflowRegistry
 
@@ -44,7 +44,7 @@ class InterruptionPolicy:
         self._registry = registry
         self._max_attempts = max_attempts
 
-    async def __call__(self, row: OperationRow) -> OperationRow | None:
+    async def __call__(self, row: OperationRecord) -> OperationRecord | None:
         """Settle an interrupted operation; None if it had moved on since ``row`` was read."""
         held = HeldBy(row.worker_id)
         now = datetime.now(UTC)
@@ -77,11 +77,11 @@ class InterruptionPolicy:
         reason = attempts_exhausted(row.attempt, self._max_attempts) if retry_safe else INTERRUPTED
         return await self._fail(row, reason)
 
-    async def crashed(self, row: OperationRow) -> OperationRow | None:
+    async def crashed(self, row: OperationRecord) -> OperationRecord | None:
         """The runner (not the workflow) failed: fail the operation as an internal error."""
         return await self._fail(row, INTERNAL_ERROR)
 
-    async def _fail(self, row: OperationRow, reason: str) -> OperationRow | None:
+    async def _fail(self, row: OperationRecord, reason: str) -> OperationRecord | None:
         return await self._lifecycle.move(
             row.id,
             OperationStatus.FAILED,
@@ -120,7 +120,7 @@ class Recovery:
         await self._workers.remove(gone)
         return settled
 
-    async def settle_if_abandoned(self, row: OperationRow) -> OperationRow | None:
+    async def settle_if_abandoned(self, row: OperationRecord) -> OperationRecord | None:
         """Settle one running or cancelling operation now if its worker is gone; None if it is alive
         (that worker will act on the operation's new status itself)."""
         if row.worker_id is not None:

@@ -19,12 +19,13 @@ from typing import Any, Literal
 from underway.operations.errors import UnderwayError, WorkflowFailure
 from underway.operations.lifecycle import Lifecycle
 from underway.operations.models import Artifact
-from underway.operations.status import RUNNING_LIKE, OperationStatus
+from underway.operations.status import OperationStatus
 from underway.progress.emitter import ProgressEmitter
 from underway.progress.events import EventSink
 from underway.progress.tracker import ProgressTracker
-from underway.store.operations_repo import HeldBy, OperationRepository
-from underway.store.tables import OperationRow
+from underway.store.operations_repo import OperationRepository
+from underway.store.records import OperationRecord
+from underway.store.writer.settle import Settle
 from underway.workflows.context import OperationCancelled, WorkflowContext
 from underway.workflows.registry import WorkflowRegistry
 
@@ -34,8 +35,6 @@ StopReason = Literal["cancel", "timeout"]
 # After a forced cancel, how long to wait for the task to unwind before settling anyway.
 _UNWIND_S = 5.0
 _HISTORY_TTL_S = 60.0
-# A run ends from running or cancelling, except "cancelled", which only follows a cancel request.
-_SOURCES_OF_OUTCOME = {OperationStatus.CANCELLED: [OperationStatus.CANCELLING]}
 
 
 @dataclass
@@ -109,7 +108,7 @@ class OperationRunner:
         if cached is not None and any(stage not in cached[1] for stage in durations):
             del self._history[workflow]
 
-    async def run(self, row: OperationRow, handle: RunHandle) -> OperationStatus | None:
+    async def run(self, row: OperationRecord, handle: RunHandle) -> OperationStatus | None:
         """Run and settle the operation; returns its terminal status (None if another writer settled it)."""
         emitter: ProgressEmitter | None = None
         tracker: ProgressTracker | None = None
@@ -200,26 +199,26 @@ class OperationRunner:
         return Outcome(OperationStatus.CANCELLED, f"Cancelled{how}")
 
     async def _settle(
-        self, row: OperationRow, outcome: Outcome, tracker: ProgressTracker | None
+        self, row: OperationRecord, outcome: Outcome, tracker: ProgressTracker | None
     ) -> OperationStatus | None:
-        fields: dict[str, Any] = {"finished_at": datetime.now(UTC), "error": outcome.error}
-        percent = None
-        if outcome.status is OperationStatus.COMPLETED:
-            fields["result"] = outcome.result
-            percent = 100.0
-            if tracker is not None:
-                tracker.finish_stage()
-                fields["stage_durations"] = tracker.stage_durations
+        durations = None
+        if outcome.status is OperationStatus.COMPLETED and tracker is not None:
+            tracker.finish_stage()
+            durations = tracker.stage_durations
+        assert row.worker_id is not None  # a claimed operation records its worker
         # Guarded by this worker's hold: if it was presumed dead and the operation settled (or even
         # claimed again) elsewhere, this late outcome must not overwrite that.
-        settled = await self._lifecycle.move(
-            row.id,
-            outcome.status,
-            message=outcome.message,
-            percent=percent,
-            fields=fields,
-            only_from=_SOURCES_OF_OUTCOME.get(outcome.status, list(RUNNING_LIKE)),
-            held_by=HeldBy(row.worker_id),
+        settled = await self._lifecycle.settle(
+            Settle(
+                row.id,
+                row.worker_id,
+                outcome.status,
+                outcome.message,
+                datetime.now(UTC),
+                error=outcome.error,
+                result=outcome.result,
+                stage_durations=durations,
+            )
         )
         if settled is not None and tracker is not None and outcome.status is OperationStatus.COMPLETED:
             self._learned(row.workflow, tracker.stage_durations)

@@ -38,9 +38,9 @@ from underway.progress.broker import EventBroker, Lagged
 from underway.progress.events import EventDraft
 from underway.queue.dispatcher import Dispatcher
 from underway.settings import Settings
-from underway.store.mapping import operation_of, row_of
+from underway.store.mapping import operation_of
 from underway.store.operations_repo import Admission, OperationRepository, day_start, week_ago
-from underway.store.tables import OperationRow
+from underway.store.records import OperationRecord
 from underway.workflows.definition import WorkflowInfo
 from underway.workflows.registry import WorkflowRegistry
 
@@ -145,7 +145,7 @@ class OperationService:
             retry_after_s=self._retry_after_s(),
         )
         submitted = await self._repo.create(values, first, admission)
-        row = row_of(submitted.values)
+        row = OperationRecord.of(submitted.values)
         if not submitted.created:
             return await self._view(row)
         op = operation_of(row, submitted.queue_position)
@@ -229,13 +229,13 @@ class OperationService:
                     return artifact, path
         raise ArtifactNotFound(operation_id, name)
 
-    async def _row(self, operation_id: str, owner: str | None) -> OperationRow:
+    async def _row(self, operation_id: str, owner: str | None) -> OperationRecord:
         row = await self._repo.get(operation_id)
         if row is None or (owner is not None and row.owner != owner):
             raise OperationNotFound(operation_id)
         return row
 
-    async def _view(self, row: OperationRow) -> Operation:
+    async def _view(self, row: OperationRecord) -> Operation:
         position = None
         if row.status == OperationStatus.QUEUED.value:
             position = await self._repo.queue_position(row)
@@ -272,7 +272,7 @@ class OperationService:
             row = await self._row(operation_id, owner)
         raise OperationFinished(operation_id, row.status)
 
-    async def _stop_where_it_runs(self, row: OperationRow, force: bool) -> OperationRow:
+    async def _stop_where_it_runs(self, row: OperationRecord, force: bool) -> OperationRecord:
         """Stop a cancelling operation: here at once if this process runs it; in another process at
         that worker's next poll (it watches for ``cancelling``); here and now if its worker is gone.
         ``force`` only reaches a workflow running in this process; elsewhere the grace period applies."""

@@ -26,7 +26,7 @@ from underway.operations.runner import OperationRunner, RunHandle, StopReason
 from underway.operations.status import OperationStatus
 from underway.queue.lease import WorkerLease
 from underway.store.operations_repo import OperationRepository
-from underway.store.tables import OperationRow
+from underway.store.records import OperationRecord
 from underway.store.writer.transaction import Change
 
 log = logging.getLogger(__name__)
@@ -223,7 +223,7 @@ class LocalDispatcher:
             self._tasks[row.id] = asyncio.create_task(self._run(row, handle), name=f"operation:{row.id}")
         return len(rows)
 
-    async def _run(self, row: OperationRow, handle: RunHandle) -> None:
+    async def _run(self, row: OperationRecord, handle: RunHandle) -> None:
         try:
             await self._runner.run(row, handle)
         except asyncio.CancelledError:
@@ -236,7 +236,7 @@ class LocalDispatcher:
             self._tasks.pop(row.id, None)
             self.wake()
 
-    async def _fail_crashed(self, row: OperationRow) -> None:
+    async def _fail_crashed(self, row: OperationRecord) -> None:
         try:
             await self._policy.crashed(row)
         except Exception:

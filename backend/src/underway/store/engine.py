@@ -66,7 +66,7 @@ READ_OPTION = "underway_read"
 
 def _sqlite_begin_immediate(conn: Any) -> None:
     # The writer's transactions write; only its feed poll (store/feed/sqlite.py) reads.
-    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_OPTION) else "BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if conn.info.get(READ_OPTION) else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -7,18 +7,12 @@ from typing import Any
 
 from underway.operations.models import Artifact, Operation, OperationEvent, Priority, Progress
 from underway.operations.status import OperationStatus
-from underway.store.tables import EventRow, OperationRow
+from underway.store.records import OperationRecord
+from underway.store.tables import EventRow
 from underway.store.timeutil import as_utc, as_utc_or_none
 
 
-def row_of(values: Mapping[Any, Any]) -> OperationRow:
-    """An operations row from the column values a Core statement returned."""
-    fields = dict(values)
-    fields["user_metadata"] = fields.pop("metadata")
-    return OperationRow(**fields)
-
-
-def progress_of(row: OperationRow) -> Progress:
+def progress_of(row: OperationRecord) -> Progress:
     return Progress(
         percent=row.percent,
         stage=row.stage,
@@ -29,7 +23,7 @@ def progress_of(row: OperationRow) -> Progress:
     )
 
 
-def operation_of(row: OperationRow, queue_position: int | None = None) -> Operation:
+def operation_of(row: OperationRecord, queue_position: int | None = None) -> Operation:
     status = OperationStatus(row.status)
     return Operation(
         id=row.id,
@@ -38,7 +32,7 @@ def operation_of(row: OperationRow, queue_position: int | None = None) -> Operat
         priority=Priority(row.priority),
         owner=row.owner,
         params=row.params,
-        metadata=row.user_metadata,
+        metadata=row.metadata,
         progress=progress_of(row),
         queue_position=queue_position if status is OperationStatus.QUEUED else None,
         timeout_s=row.timeout_s,

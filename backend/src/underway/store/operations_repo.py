@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -28,12 +28,14 @@ from underway.operations.status import (
 )
 from underway.progress.events import EventDraft
 from underway.store.mapping import event_of
+from underway.store.records import OperationRecord
 from underway.store.tables import EventRow, OperationRow, WorkerRow
 from underway.store.timeutil import as_utc
 from underway.store.writer.artifacts import AddArtifact
 from underway.store.writer.claim import Claim
 from underway.store.writer.commands import Run
 from underway.store.writer.progress import AppendEvent
+from underway.store.writer.settle import Settle
 from underway.store.writer.submit import Admission, Submit, Submitted
 from underway.store.writer.thread import StoreWriter
 from underway.store.writer.transaction import OPERATIONS, Change
@@ -60,16 +62,11 @@ def _worker_gone(lapsed_workers: Sequence[str]) -> ColumnElement[bool]:
     return or_(_col(_T.worker_id).in_(list(lapsed_workers)), _col(_T.worker_id).not_in(registered))
 
 
-def _values_of(row: OperationRow) -> dict[str, Any]:
-    """Column values of a row (the inverse of mapping.row_of)."""
-    return {c.key: getattr(row, "user_metadata" if c.key == "metadata" else c.key) for c in OPERATIONS.c}
-
-
 class InvalidCursor(ValueError):
     pass
 
 
-def encode_cursor(row: OperationRow) -> str:
+def encode_cursor(row: OperationRecord) -> str:
     raw = json.dumps([as_utc(row.created_at).isoformat(), row.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -111,7 +108,7 @@ class OperationRepository:
             existing = await self.find_by_idempotency_key(values["owner"], key)
             if existing is None or existing.request_hash != values["request_hash"]:
                 raise IdempotencyConflict(key, existing.id if existing else "") from None
-            return Submitted(_values_of(existing), created=False, queue_position=None)
+            return Submitted(existing.values(), created=False, queue_position=None)
 
     async def claim(
         self,
@@ -122,7 +119,7 @@ class OperationRepository:
         max_running_per_user: int,
         now: datetime,
         reserved_only: bool = False,
-    ) -> list[OperationRow]:
+    ) -> list[OperationRecord]:
         """Move up to ``limit`` queued operations to running for ``worker_id`` (see writer/claim.py)."""
         return await self._writer.execute(
             Claim(worker_id, limit, workflows, max_running_per_user, now, reserved_only=reserved_only)
@@ -139,7 +136,7 @@ class OperationRepository:
         fields: dict[str, Any] | None = None,
         only_from: Sequence[OperationStatus] | None = None,
         held_by: HeldBy | None = None,
-    ) -> OperationRow | None:
+    ) -> OperationRecord | None:
         """Move an operation to ``target`` if that is legal from its current status, with its event.
 
         ``only_from`` narrows the legal sources; ``held_by`` also requires the operation to still be
@@ -165,6 +162,10 @@ class OperationRepository:
             )
         )
 
+    async def settle(self, settle: Settle) -> OperationRecord | None:
+        """A run's outcome (one statement for every settlement of the batch)."""
+        return await self._writer.execute(settle)
+
     def append(self, draft: EventDraft) -> None:
         """A running operation's progress, stage or log event (numbered and written in the next batch)."""
         self._writer.post(AppendEvent(draft))
@@ -183,12 +184,15 @@ class OperationRepository:
         )
         await self._writer.execute(Run(lambda tx: tx.conn.execute(stmt)))
 
-    async def find_by_idempotency_key(self, owner: str, key: str) -> OperationRow | None:
-        async with self._session() as s:
-            result = await s.execute(
-                select(_T).where(_col(_T.owner) == owner, _col(_T.idempotency_key) == key)
-            )
-            return result.scalars().first()
+    async def find_by_idempotency_key(self, owner: str, key: str) -> OperationRecord | None:
+        rows = await self._records(
+            select(OPERATIONS).where(_col(_T.owner) == owner, _col(_T.idempotency_key) == key)
+        )
+        return rows[0] if rows else None
+
+    async def _records(self, stmt: Select[Any]) -> list[OperationRecord]:
+        async with self._engine.connect() as conn:
+            return [OperationRecord.of(m) for m in (await conn.execute(stmt)).mappings()]
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -222,13 +226,13 @@ class OperationRepository:
 
     # -- reads -------------------------------------------------------------------------------------
 
-    async def get(self, operation_id: str) -> OperationRow | None:
-        async with self._session() as s:
-            return await s.get(_T, operation_id)
+    async def get(self, operation_id: str) -> OperationRecord | None:
+        rows = await self._records(select(OPERATIONS).where(_col(_T.id) == operation_id))
+        return rows[0] if rows else None
 
     async def page(
         self, flt: OperationFilter, cursor: str | None, limit: int
-    ) -> tuple[list[OperationRow], str | None]:
+    ) -> tuple[list[OperationRecord], str | None]:
         conditions: list[ColumnElement[bool]] = []
         if flt.owner is not None:
             conditions.append(_col(_T.owner) == flt.owner)
@@ -248,14 +252,12 @@ class OperationRepository:
                     and_(_col(_T.created_at) == created, _col(_T.id) < op_id),
                 )
             )
-        async with self._session() as s:
-            result = await s.execute(
-                select(_T)
-                .where(*conditions)
-                .order_by(_col(_T.created_at).desc(), _col(_T.id).desc())
-                .limit(limit + 1)
-            )
-            rows = list(result.scalars())
+        rows = await self._records(
+            select(OPERATIONS)
+            .where(*conditions)
+            .order_by(_col(_T.created_at).desc(), _col(_T.id).desc())
+            .limit(limit + 1)
+        )
         more = len(rows) > limit
         rows = rows[:limit]
         return rows, encode_cursor(rows[-1]) if more and rows else None
@@ -278,7 +280,7 @@ class OperationRepository:
             result = await s.execute(select(ranked.c.id, ranked.c.pos).where(ranked.c.id.in_(list(ids))))
             return {op_id: int(pos) for op_id, pos in result.all()}
 
-    async def queue_position(self, row: OperationRow) -> int:
+    async def queue_position(self, row: OperationRecord) -> int:
         """1-based position of one queued operation: an index range count, not a ranking of the queue."""
         ahead = or_(
             _col(_T.priority_rank) < row.priority_rank,
@@ -294,19 +296,17 @@ class OperationRepository:
             result = await s.execute(select(func.count()).where(_col(_T.status) == _QUEUED, ahead))
             return int(result.scalar_one()) + 1
 
-    async def in_flight(self, *, held_by: str) -> list[OperationRow]:
+    async def in_flight(self, *, held_by: str) -> list[OperationRecord]:
         """Running and cancelling operations held by one worker."""
         return await self._in_flight(_col(_T.worker_id) == held_by)
 
-    async def in_flight_abandoned(self, lapsed_workers: Sequence[str]) -> list[OperationRow]:
+    async def in_flight_abandoned(self, lapsed_workers: Sequence[str]) -> list[OperationRecord]:
         """Running and cancelling operations whose worker is gone: lapsed, unregistered, or none at
         all (claimed before leases existed)."""
         return await self._in_flight(or_(_col(_T.worker_id).is_(None), _worker_gone(lapsed_workers)))
 
-    async def _in_flight(self, held: ColumnElement[bool]) -> list[OperationRow]:
-        async with self._session() as s:
-            result = await s.execute(select(_T).where(_col(_T.status).in_(_RUNNING_LIKE), held))
-            return list(result.scalars())
+    async def _in_flight(self, held: ColumnElement[bool]) -> list[OperationRecord]:
+        return await self._records(select(OPERATIONS).where(_col(_T.status).in_(_RUNNING_LIKE), held))
 
     async def stage_history(self, workflow: str, runs: int = 20) -> dict[str, float]:
         """Mean duration of each stage over the last ``runs`` completed runs of ``workflow``."""

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from underway.operations.models import OperationEvent
@@ -67,7 +67,7 @@ class PostgresFeed:
     def after_commit(self, tx: Tx) -> None:
         pass
 
-    def poll(self, engine: Engine) -> list[OperationEvent]:
+    def poll(self, conn: Connection) -> list[OperationEvent]:
         return []  # notifications arrive on the listener's connection instead
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from sqlalchemy import ColumnClause, Engine, func, literal_column, select
+from sqlalchemy import ColumnClause, Connection, func, literal_column, select
 
 from underway.operations.models import OperationEvent
 from underway.store.engine import READ_OPTION
@@ -46,12 +46,13 @@ class SqliteFeed:
         while self._own and self._own[0][0] <= self._watermark + 1:
             self._watermark = max(self._watermark, self._own.popleft()[1])
 
-    def poll(self, engine: Engine) -> list[OperationEvent]:
+    def poll(self, conn: Connection) -> list[OperationEvent]:
         now = time.monotonic()
         if now < self._next_poll:
             return []
         self._next_poll = now + self._interval
-        with engine.connect().execution_options(**{READ_OPTION: True}) as conn:
+        conn.info[READ_OPTION] = True  # a plain BEGIN: this transaction only reads
+        try:
             version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
             if self._watermark is None:  # first poll: start from what exists now
                 self._watermark = conn.execute(
@@ -71,7 +72,9 @@ class SqliteFeed:
                 .mappings()
                 .all()
             )
+        finally:
             conn.rollback()
+            conn.info.pop(READ_OPTION, None)
         if len(rows) < _PAGE:
             self._version = version  # read to the end; otherwise read on at the next poll
         events: list[OperationEvent] = []

@@ -24,8 +24,8 @@ from sqlalchemy import or_, select, update
 from underway.operations.models import EventType, OperationEvent
 from underway.operations.status import OperationStatus
 from underway.progress.events import utcnow
-from underway.store.mapping import progress_of, row_of
-from underway.store.tables import OperationRow
+from underway.store.mapping import progress_of
+from underway.store.records import OperationRecord
 from underway.store.writer.transaction import OPERATIONS, SLOTS, Tx
 
 _O = OPERATIONS.c
@@ -45,7 +45,7 @@ class Claim:
     solo: bool = True
     buffered: bool = False
 
-    def apply(self, tx: Tx) -> list[OperationRow]:
+    def apply(self, tx: Tx) -> list[OperationRecord]:
         if self.limit <= 0 or not self.workflows:
             return []
         candidates = self._candidates(tx)
@@ -62,7 +62,7 @@ class Claim:
                     break
         if not chosen:
             return []
-        rows = [row_of(r) for r in tx.conn.execute(self._start(chosen)).mappings()]
+        rows = [OperationRecord.of(r) for r in tx.conn.execute(self._start(chosen)).mappings()]
         tx.slot_deltas.update(Counter(row.owner for row in rows))
         tx.queue_changed()
         for row in rows:
@@ -113,7 +113,7 @@ class Claim:
         )
 
 
-def _started_event(row: OperationRow) -> OperationEvent:
+def _started_event(row: OperationRecord) -> OperationEvent:
     return OperationEvent(
         seq=row.last_seq,
         operation_id=row.id,

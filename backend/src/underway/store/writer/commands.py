@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from underway.store.writer.transaction import Tx
+from underway.store.writer.transaction import Later, Tx
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -35,7 +35,7 @@ class Command(Protocol[T_co]):
     @property
     def buffered(self) -> bool: ...
 
-    def apply(self, tx: Tx) -> T_co | Refused: ...
+    def apply(self, tx: Tx) -> T_co | Refused | Later[T_co]: ...
 
 
 @dataclass(frozen=True, slots=True)

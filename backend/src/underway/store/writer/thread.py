@@ -25,11 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from underway.operations.models import OperationEvent
 from underway.store.writer.commands import Command, Refused
-from underway.store.writer.transaction import Change, TransitionHook, Tx
+from underway.store.writer.transaction import Change, Later, TransitionHook, Tx
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class WriterFeed(Protocol):
     def after_commit(self, tx: Tx) -> None:
         """After a successful commit, in the writer thread."""
 
-    def poll(self, engine: Engine) -> list[OperationEvent]:
+    def poll(self, conn: Connection) -> list[OperationEvent]:
         """Other processes' events committed since the last poll (SQLite); called when idle."""
 
 
@@ -93,6 +93,7 @@ class StoreWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._on_commit: Callable[[Committed], None] = lambda _c: None
         self._stopped = False
+        self._conn: Connection | None = None
 
     def start(self, on_commit: Callable[[Committed], None]) -> None:
         self._loop = asyncio.get_running_loop()
@@ -151,14 +152,17 @@ class StoreWriter:
             committed.remote_events = self._poll()
             self._hand_over(committed)
             if stop:
+                if self._conn is not None:
+                    self._conn.close()
                 return
 
     def _poll(self) -> list[OperationEvent]:
         if self._feed is None:
             return []
         try:
-            return self._feed.poll(self._engine)
+            return self._feed.poll(self._connection())
         except Exception:
+            self._drop_broken_connection()
             log.exception("could not read other processes' events; retrying")
             return []
 
@@ -207,7 +211,8 @@ class StoreWriter:
         if not jobs:
             return
         try:
-            with self._engine.begin() as conn:
+            conn = self._connection()
+            with conn.begin():
                 tx = Tx(conn, self._is_postgres, self._hooks)
                 outcomes = []
                 for job in jobs:
@@ -215,9 +220,11 @@ class StoreWriter:
                         tx.flush()  # what it reads or updates must see the buffered writes
                     outcomes.append(job.command.apply(tx))
                 tx.finish()
+                outcomes = [o.value if isinstance(o, Later) else o for o in outcomes]
                 if self._feed is not None:
                     self._feed.before_commit(tx)
         except Exception as exc:
+            self._drop_broken_connection()
             if len(jobs) > 1:
                 # One command spoilt the batch: give each its own transaction to find which.
                 for job in jobs:
@@ -233,6 +240,17 @@ class StoreWriter:
         for job, outcome in zip(jobs, outcomes, strict=True):
             if job.future is not None:
                 committed.outcomes.append((job.future, outcome))
+
+    def _connection(self) -> Connection:
+        # Held for the thread's life (a pool checkout per batch costs more than a small batch).
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self._engine.connect()
+        return self._conn
+
+    def _drop_broken_connection(self) -> None:
+        if self._conn is not None and self._conn.invalidated:
+            self._conn.close()
+            self._conn = None
 
     def _failed(self, job: _Job, exc: Exception, committed: Committed) -> None:
         if job.future is not None:

@@ -18,17 +18,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from underway.operations.models import Operation, OperationEvent
-from underway.operations.status import RUNNING_LIKE, OperationStatus
+from underway.operations.status import OperationStatus
 from underway.progress.events import EventDraft, utcnow
 from underway.store.mapping import event_values, operation_of
+from underway.store.records import OperationRecord
 from underway.store.tables import EventRow, OperationRow, UserSlotRow
+from underway.store.writer.numbering import Run, number_runs
 
 OPERATIONS: Table = OperationRow.__table__  # type: ignore[attr-defined]
 EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
@@ -45,27 +47,39 @@ _QUEUED_BY_RANK = (
 _QUEUED_OF_OWNER = select(func.count()).where(
     OPERATIONS.c.owner == bindparam("owner"), OPERATIONS.c.status == _QUEUED
 )
-# Numbering a run of events: only a running (or cancelling) operation takes events, and the row keeps
-# the newest progress, so reading an operation is one row.
-_NUMBER_EVENTS = (
-    update(OPERATIONS)
-    .where(OPERATIONS.c.id == bindparam("b_id"), OPERATIONS.c.status.in_([s.value for s in RUNNING_LIKE]))
-    .values(
-        last_seq=OPERATIONS.c.last_seq + bindparam("b_count"),
-        percent=bindparam("b_percent"),
-        stage=bindparam("b_stage"),
-        stage_index=bindparam("b_stage_index"),
-        total_stages=bindparam("b_total_stages"),
-        message=bindparam("b_message"),
-        eta_s=bindparam("b_eta_s"),
-    )
-    .returning(OPERATIONS.c.last_seq, OPERATIONS.c.status)
-)
 _SLOT_DELTA = (
     update(SLOTS)
     .where(SLOTS.c.owner == bindparam("b_owner"))
     .values(running=SLOTS.c.running + bindparam("b_delta"))
 )
+
+
+T = TypeVar("T")
+_UNSET: Any = object()
+
+
+# Writes ``items`` (commands of one kind, each of another operation) and returns their outcomes.
+BatchWrite = Callable[["Tx", list[Any]], list[Any]]
+
+
+class Later(Generic[T]):
+    """The outcome of a write the transaction makes at its next flush (see Tx.add_transition)."""
+
+    __slots__ = ("_value", "item", "write")
+
+    def __init__(self, write: BatchWrite, item: object) -> None:
+        self.write = write
+        self.item = item
+        self._value: T = _UNSET
+
+    def set(self, value: T) -> None:
+        self._value = value
+
+    @property
+    def value(self) -> T:
+        if self._value is _UNSET:
+            raise RuntimeError("read before the transaction wrote it")
+        return self._value
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +109,8 @@ class Tx:
     slot_deltas: Counter[str] = field(default_factory=Counter)
     new_owners: set[str] = field(default_factory=set)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
-    _drafts: dict[str, list[EventDraft]] = field(default_factory=dict)
+    # Per operation, in emission order: event drafts and status transitions not yet written.
+    _pending: dict[str, list[EventDraft | Later[Any]]] = field(default_factory=dict)
     _new_operations: list[dict[str, Any]] = field(default_factory=list)
     _pending_keys: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     last_event_rowid: int | None = None  # SQLite: rowid of the batch's last event row (the feed's)
@@ -114,36 +129,71 @@ class Tx:
 
     def add_draft(self, draft: EventDraft) -> None:
         """A running operation's event, numbered at the next flush with the others of its run."""
-        self._drafts.setdefault(draft.operation_id, []).append(draft)
+        self._pending.setdefault(draft.operation_id, []).append(draft)
 
-    def _number_drafts(self) -> None:
-        drafts, self._drafts = self._drafts, {}
+    def add_transition(self, operation_id: str, write: BatchWrite, item: object) -> Later[Any]:
+        """A write of one operation that must follow its earlier events and precede its later ones.
+        At the flush, the pending writes of many operations that share ``write`` go in one call."""
+        later: Later[Any] = Later(write, item)
+        self._pending.setdefault(operation_id, []).append(later)
+        return later
+
+    def _write_pending(self) -> None:
+        """Everything pending, in waves: each operation's leading events are numbered in one
+        statement for all operations, then each operation's next transition is applied, and so on.
+        Order within an operation is kept; across operations it does not matter."""
+        pending, self._pending = self._pending, {}
+        while pending:
+            runs: dict[str, list[EventDraft]] = {}
+            for operation_id, items in pending.items():
+                n = 0
+                while n < len(items) and isinstance(items[n], EventDraft):
+                    n += 1
+                if n:
+                    runs[operation_id] = items[:n]  # type: ignore[assignment]
+                    del items[:n]
+            if runs:
+                self._number(runs)
+            by_writer: dict[BatchWrite, list[Later[Any]]] = {}
+            for items in pending.values():
+                if items:
+                    head = items.pop(0)
+                    assert isinstance(head, Later)
+                    by_writer.setdefault(head.write, []).append(head)
+            for write, heads in by_writer.items():
+                for head, outcome in zip(heads, write(self, [h.item for h in heads]), strict=True):
+                    head.set(outcome)
+            pending = {op: items for op, items in pending.items() if items}
+
+    def _number(self, drafts: dict[str, list[EventDraft]]) -> None:
+        runs = []
         for operation_id, items in drafts.items():
-            latest = items[-1].progress
-            numbered = self.conn.execute(
-                _NUMBER_EVENTS,
-                {
-                    "b_id": operation_id,
-                    "b_count": len(items),
-                    "b_percent": latest.percent,
-                    "b_stage": latest.stage,
-                    "b_stage_index": latest.stage_index,
-                    "b_total_stages": latest.total_stages,
-                    "b_message": latest.message,
-                    "b_eta_s": latest.eta_s,
-                },
-            ).first()
-            if numbered is None:  # it has finished: nothing may follow its terminal event
+            p = items[-1].progress
+            runs.append(
+                Run(
+                    operation_id,
+                    len(items),
+                    p.percent,
+                    p.stage,
+                    p.stage_index,
+                    p.total_stages,
+                    p.message,
+                    p.eta_s,
+                )
+            )
+        numbered = number_runs(self.conn, runs, postgres=self.is_postgres)
+        # Stamped now, under the rows' locks: after ``cancelling`` an event says so, and ts follows
+        # seq (a transition is stamped the same way).
+        now = utcnow()
+        for operation_id, items in drafts.items():
+            if operation_id not in numbered:  # it has finished: nothing may follow its terminal event
                 continue
-            last, status = numbered[0], OperationStatus(numbered[1])
+            last, status = numbered[operation_id]
             first = last - len(items) + 1
-            # Stamped now, under the row's lock: after ``cancelling`` an event says so, and ts
-            # follows seq (a transition is stamped the same way).
-            now = utcnow()
             for i, draft in enumerate(items):
                 self.record(draft.with_seq(first + i, status=status, ts=now))
 
-    def transitioned(self, row: OperationRow, event: OperationEvent) -> None:
+    def transitioned(self, row: OperationRecord, event: OperationEvent) -> None:
         """A status transition's event (recorded) and the hooks that must see it in this transaction."""
         self.record(event)
         if self.hooks:
@@ -190,8 +240,8 @@ class Tx:
 
     def flush(self) -> None:
         """Write what is buffered now, before a statement that reads or updates operations."""
-        if self._drafts:
-            self._number_drafts()
+        if self._pending:
+            self._write_pending()
         if self._new_operations:
             self.conn.execute(insert(OPERATIONS), self._new_operations)
             self._new_operations = []
