@@ -79,6 +79,7 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
             "workers": 4,
             "cancel_grace_s": 1.0,
             "progress_interval_s": 0.05,
+            "shutdown_grace_s": 0,  # tests that drain on SIGTERM ask for a grace period
         }
         values.update(overrides)
         return Settings(**values)

@@ -43,6 +43,8 @@ BASE_SETTINGS: dict[str, str] = {
     # Long enough that no token expires during a slow run.
     "UNDERWAY_TOKEN_TTL_S": str(4 * 3600),
     "UNDERWAY_METRICS_ENABLED": "false",
+    # The session's server stops with demos still running; it need not wait for them.
+    "UNDERWAY_SHUTDOWN_GRACE_S": "0",
 }
 
 

@@ -23,7 +23,8 @@ from underway.operations.service import OperationService
 from underway.progress.broker import EventBroker
 from underway.progress.relay import FeedRelay
 from underway.queue.dispatcher import Dispatcher, LocalDispatcher
-from underway.queue.lease import WorkerLease
+from underway.queue.lease import WorkerIdentity, WorkerLease
+from underway.queue.registry import WorkerDirectory
 from underway.settings import Settings
 from underway.store.engine import create_engine, create_writer_engine, upgrade
 from underway.store.feed.postgres import PostgresFeed, PostgresListener
@@ -58,7 +59,12 @@ class Runtime:
         observers: Sequence[OperationObserver] = (),
         start_workers: bool = True,
         own_submissions_only: bool = False,
+        role: str = "all",
+        shutdown_grace_s: float = 0.0,
     ) -> AsyncIterator[Runtime]:
+        """``start_workers=False`` (or ``UNDERWAY_WORKERS=0``): this process serves and submits but runs
+        nothing. ``role`` is what the worker registry shows. ``shutdown_grace_s``: at exit, running
+        operations may finish for this long before the restart policy settles them."""
         registry = registry or default_registry
         # Workflow steps run in threads (ctx.run_sync); a shorter GIL switch interval keeps the event
         # loop, and so every other operation's progress, responsive while such a thread computes.
@@ -88,17 +94,24 @@ class Runtime:
         policy = InterruptionPolicy(lifecycle, registry, settings.max_attempts)
         workers = WorkerRepository(engine)
         recovery = Recovery(repo, workers, policy, settings.worker_lease_s)
+        runnable = [w.name for w in registry.all() if w.runs_on(settings.worker_capabilities)]
+        identity = WorkerIdentity(
+            role=role,
+            capacity=settings.workers,
+            workflows=tuple(runnable),
+            capabilities=tuple(sorted(settings.worker_capabilities)),
+        )
         dispatcher = LocalDispatcher(
             repo,
             lifecycle,
             runner,
-            WorkerLease(workers),
+            WorkerLease(workers, identity),
             recovery,
             policy,
             workers=settings.workers,
             max_running_per_user=settings.max_running_per_user,
             heartbeat_s=settings.heartbeat_s,
-            workflows=[w.name for w in registry.all()],
+            workflows=runnable,
             own_submissions_only=own_submissions_only,
         )
         relay.listen(dispatcher.on_changes)
@@ -110,6 +123,9 @@ class Runtime:
             lifecycle,
             dispatcher,
             recovery,
+            WorkerDirectory(
+                workers, registry, heartbeat_s=settings.heartbeat_s, lease_s=settings.worker_lease_s
+            ),
             reserve_for=dispatcher.worker_id if own_submissions_only else None,
         )
         listener = (
@@ -121,11 +137,11 @@ class Runtime:
         try:
             if listener is not None:
                 await listener.start()
-            if start_workers:
+            if start_workers and settings.workers > 0:
                 await dispatcher.start()
             yield cls(settings, engine, registry, broker, lifecycle, dispatcher, service, repo)
         finally:
-            await dispatcher.stop()
+            await dispatcher.stop(shutdown_grace_s)
             if listener is not None:
                 await listener.stop()
             await writer.stop()
@@ -139,4 +155,6 @@ class Runtime:
             database = True
         except Exception:
             database = False
+        if self.settings.workers == 0:  # an API-only process: nothing to dispatch here
+            return {"database": database}
         return {"database": database, "dispatcher": self.dispatcher.is_running}

@@ -25,7 +25,23 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path(".underway"), description="Where the database, artifacts and secrets live.")
     database_url: str = Field("", description="SQLAlchemy URL; empty means a SQLite file in the data dir.")
-    workers: int = Field(4, ge=1, le=256, description="Operations running at once in this process.")
+    workers: int = Field(
+        4,
+        ge=0,
+        le=1024,
+        description="Operations running at once in this process; 0 serves the API only (workers run elsewhere).",
+    )
+    worker_capabilities: CommaList = Field(
+        default_factory=list,
+        description="Capability tags this process's workers offer (e.g. `gpu`); a workflow that requires "
+        "tags runs only on workers offering them all.",
+    )
+    shutdown_grace_s: float = Field(
+        30,
+        ge=0,
+        description="On SIGTERM, running operations may finish for this long (s); then they are settled by "
+        "the restart policy.",
+    )
     queue_capacity: int = Field(
         1000, ge=1, description="Queued operations in total before submit is refused (503)."
     )
@@ -103,7 +119,7 @@ class Settings(BaseSettings):
         "frontend/dist when it exists.",
     )
 
-    @field_validator("cors_origins", "allowed_ws_origins", mode="before")
+    @field_validator("cors_origins", "allowed_ws_origins", "worker_capabilities", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -19,7 +19,6 @@ from underway.operations.recovery import INTERNAL_ERROR, INTERRUPTED, attempts_e
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
 from underway.settings import Settings
-from underway.store.workers_repo import WorkerRepository
 
 
 def _kill_mid_run(tmp_path: Path, settings: Settings, args: list[str], running_line: str) -> str:
@@ -109,7 +108,7 @@ async def test_a_live_worker_on_another_host_keeps_its_operation(
         assert (await rt.service.get(op_id)).status is OperationStatus.RUNNING
 
 
-async def test_a_stale_worker_elsewhere_is_recovered_at_start_and_forgotten(
+async def test_a_stale_worker_elsewhere_is_recovered_at_start_and_listed_as_gone(
     settings_factory: Callable[..., Settings],
 ) -> None:
     settings = settings_factory()
@@ -119,7 +118,11 @@ async def test_a_stale_worker_elsewhere_is_recovered_at_start_and_forgotten(
     async with Runtime.open(settings) as rt:
         final = await rt.service.get(op_id)
         assert final.status is OperationStatus.FAILED and final.error == INTERRUPTED
-        assert await WorkerRepository(rt.engine).get(worker) is None
+        # Listed as gone (for the admin view) until deregistered, which forgets it.
+        listed = {w.id: w for w in await rt.service.workers()}
+        assert listed[worker].state == "gone" and listed[worker].stopped_at is not None
+        await rt.service.deregister(worker)
+        assert worker not in {w.id for w in await rt.service.workers()}
 
 
 async def test_a_retry_safe_operation_fails_once_it_was_interrupted_max_attempts_times(

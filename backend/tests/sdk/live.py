@@ -37,6 +37,7 @@ def sdk_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "rate_limit_submit": "1000/minute",
         "rate_limit_read": "100000/minute",
         "rate_limit_login": "1000/minute",
+        "shutdown_grace_s": 0,
     }
     values.update(overrides)
     return Settings(**values)

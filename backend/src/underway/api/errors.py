@@ -163,9 +163,9 @@ async def _core_error(request: Request, exc: Exception) -> Response:
             instance=path,
             extra={"operation_id": exc.existing_id},
         )
-    if isinstance(exc, core.OperationNotFound | core.ArtifactNotFound):
+    if isinstance(exc, core.OperationNotFound | core.ArtifactNotFound | core.WorkerNotFound):
         return problem_response(404, type_=ProblemType.NOT_FOUND, detail=msg, instance=path)
-    if isinstance(exc, core.OperationFinished):
+    if isinstance(exc, core.OperationFinished | core.WorkerAlive):
         return problem_response(409, type_=ProblemType.CONFLICT, detail=msg, instance=path)
     # A core error raised on purpose carries a message meant for users; one without a mapping here
     # is still better answered as a client error than as a 500.

@@ -30,7 +30,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         audience=settings.jwt_audience,
         ttl_s=settings.token_ttl_s,
     )
-    async with Runtime.open(settings, observers=[state.metrics.observer()]) as runtime:
+    async with Runtime.open(
+        settings, observers=[state.metrics.observer()], shutdown_grace_s=settings.shutdown_grace_s
+    ) as runtime:
         auth = AuthService(runtime.engine, tokens)
         await auth.warm_up()
         if await count_enabled_admins(runtime.engine) == 0:

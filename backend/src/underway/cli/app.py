@@ -140,7 +140,11 @@ app.add_typer(api_keys_app, name="api-keys")
 from underway.cli.schema import schema  # noqa: E402
 from underway.cli.serve import serve  # noqa: E402
 from underway.cli.users import users_app  # noqa: E402
+from underway.cli.worker import worker  # noqa: E402
+from underway.cli.workers import workers_app  # noqa: E402
 
 app.command()(serve)
+app.command()(worker)
 app.command()(schema)
 app.add_typer(users_app, name="users")
+app.add_typer(workers_app, name="workers")

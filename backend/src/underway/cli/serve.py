@@ -20,6 +20,12 @@ def serve(
         str, typer.Option(help="Interface to listen on (0.0.0.0: every interface).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Operations run at once here (default: UNDERWAY_WORKERS); 0 serves the API only."
+        ),
+    ] = None,
     bootstrap_admin: Annotated[
         bool,
         typer.Option(
@@ -27,7 +33,10 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the API at /api/v1 (docs at /api/v1/docs) and the web app at /, and run operations."""
+    """Serve the API at /api/v1 (docs at /api/v1/docs) and the web app at /, and run operations.
+
+    SIGTERM stops it gracefully: open streams close (1012), requests finish, then running operations
+    may finish for up to UNDERWAY_SHUTDOWN_GRACE_S before the restart policy settles them."""
     # Imported here: `underway run` and friends should not pay for the web stack at start-up.
     import uvicorn
 
@@ -35,7 +44,7 @@ def serve(
     from underway.api.server import uvicorn_config
     from underway.api.static import mount_web_app, web_dir_of
 
-    settings = Settings()
+    settings = Settings() if workers is None else Settings(workers=workers)
     base_url = f"http://{_display_host(host)}:{port}"
     if bootstrap_admin:
         password = asyncio.run(_bootstrap_admin(settings))

@@ -89,5 +89,22 @@ class ArtifactNotFound(UnderwayError):
         self.name = name
 
 
+class WorkerNotFound(UnderwayError):
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(f"Worker '{worker_id}' not found")
+        self.worker_id = worker_id
+
+
+class WorkerAlive(UnderwayError):
+    """Only a gone worker can be deregistered: a live one would simply register again."""
+
+    def __init__(self, worker_id: str, state: str) -> None:
+        super().__init__(
+            f"Worker '{worker_id}' is {state}: stop its process (or drain it first) before deregistering it"
+        )
+        self.worker_id = worker_id
+        self.state = state
+
+
 class WorkflowFailure(UnderwayError):
     """Raise from a workflow to fail the operation with a message meant for users (no traceback)."""

@@ -85,6 +85,10 @@ class Operation(View):
     metadata: JsonObject
     progress: Progress
     queue_position: int | None = Field(None, description="1-based position in the queue while queued.")
+    blocked_reason: str | None = Field(
+        None,
+        description="While queued: why it cannot start now (no live worker can run its workflow).",
+    )
     timeout_s: float
     created_at: datetime
     started_at: datetime | None = None

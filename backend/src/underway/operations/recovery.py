@@ -17,7 +17,7 @@ worker that held the operation, with its status event, so several processes may 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from underway.operations.lifecycle import Lifecycle
 from underway.operations.status import OperationStatus
@@ -32,6 +32,9 @@ INTERNAL_ERROR = (
     "Internal error: the service failed while running this operation; it was not retried "
     "(details are in the service log)"
 )
+
+
+GONE_WORKERS_KEPT_S = 24 * 3600
 
 
 def attempts_exhausted(attempts: int, max_attempts: int) -> str:
@@ -111,14 +114,31 @@ class Recovery:
         """Settle what gone workers were running, open what they had reserved, forget them.
         Returns how many operations were settled."""
         now = datetime.now(UTC)
-        gone = [w.id for w in await self._workers.all() if lapsed(w, now, self._lease_s)]
+        workers = await self._workers.all()
+        gone = [w.id for w in workers if lapsed(w, now, self._lease_s)]
         settled = 0
         for row in await self._repo.in_flight_abandoned(gone):
             settled += await self._policy(row) is not None
         await self._repo.release_reservations(gone)
-        # Last: a sweep that failed half-way finds the same workers gone next time.
-        await self._workers.remove(gone)
+        # Last: a sweep that failed half-way finds the same workers gone next time. Gone workers
+        # stay listed (stopped) for the admin view for a day, unless deregistered before.
+        await self._workers.mark_stopped(
+            [w.id for w in workers if w.id in gone and w.stopped_at is None], now
+        )
+        await self._workers.forget_stopped_before(now - timedelta(seconds=GONE_WORKERS_KEPT_S))
         return settled
+
+    async def deregister(self, worker_id: str) -> bool:
+        """Forget a gone worker now, settling what it held (False: no such worker)."""
+        worker = await self._workers.get(worker_id)
+        if worker is None:
+            return False
+        await self._workers.mark_stopped([worker_id], datetime.now(UTC))
+        for row in await self._repo.in_flight(held_by=worker_id):
+            await self._policy(row)
+        await self._repo.release_reservations([worker_id])
+        await self._workers.remove([worker_id])
+        return True
 
     async def settle_if_abandoned(self, row: OperationRecord) -> OperationRecord | None:
         """Settle one running or cancelling operation now if its worker is gone; None if it is alive

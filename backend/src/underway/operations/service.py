@@ -17,6 +17,8 @@ from underway.operations.errors import (
     InvalidSubmission,
     OperationFinished,
     OperationNotFound,
+    WorkerAlive,
+    WorkerNotFound,
 )
 from underway.operations.lifecycle import Lifecycle
 from underway.operations.models import (
@@ -37,6 +39,7 @@ from underway.operations.status import OperationStatus
 from underway.progress.broker import EventBroker, Lagged
 from underway.progress.events import EventDraft
 from underway.queue.dispatcher import Dispatcher
+from underway.queue.registry import WorkerDirectory, WorkerInfo
 from underway.settings import Settings
 from underway.store.mapping import operation_of
 from underway.store.operations_repo import Admission, OperationRepository, day_start, week_ago
@@ -59,6 +62,7 @@ class OperationService:
         lifecycle: Lifecycle,
         dispatcher: Dispatcher,
         recovery: Recovery,
+        directory: WorkerDirectory,
         *,
         reserve_for: str | None = None,
     ) -> None:
@@ -71,6 +75,7 @@ class OperationService:
         self._lifecycle = lifecycle
         self._dispatcher = dispatcher
         self._recovery = recovery
+        self._directory = directory
         self._reserve_for = reserve_for
 
     # -- workflows ---------------------------------------------------------------------------------
@@ -148,7 +153,7 @@ class OperationService:
         row = OperationRecord.of(submitted.values)
         if not submitted.created:
             return await self._view(row)
-        op = operation_of(row, submitted.queue_position)
+        op = await self._with_blocked_reason(operation_of(row, submitted.queue_position))
         self._lifecycle.submitted(op)
         self._dispatcher.wake()
         return op
@@ -200,8 +205,9 @@ class OperationService:
         positions = await self._repo.queue_positions(
             [r.id for r in rows if r.status == OperationStatus.QUEUED.value]
         )
+        items = [operation_of(r, positions.get(r.id)) for r in rows]
         return OperationPage(
-            items=[operation_of(r, positions.get(r.id)) for r in rows], next_cursor=next_cursor
+            items=[await self._with_blocked_reason(op) for op in items], next_cursor=next_cursor
         )
 
     async def events(
@@ -239,7 +245,13 @@ class OperationService:
         position = None
         if row.status == OperationStatus.QUEUED.value:
             position = await self._repo.queue_position(row)
-        return operation_of(row, position)
+        return await self._with_blocked_reason(operation_of(row, position))
+
+    async def _with_blocked_reason(self, op: Operation) -> Operation:
+        if op.status is not OperationStatus.QUEUED:
+            return op
+        reason = await self._directory.blocked_reason(op.workflow)
+        return op if reason is None else op.model_copy(update={"blocked_reason": reason})
 
     # -- cancel ----------------------------------------------------------------------------------------
 
@@ -341,6 +353,34 @@ class OperationService:
         if not OperationStatus(row.status).is_terminal:
             await asyncio.wait_for(until_done(), timeout)
         return await self.get(operation_id)
+
+    # -- the worker registry ----------------------------------------------------------------------
+
+    async def workers(self) -> builtins.list[WorkerInfo]:
+        return await self._directory.all()
+
+    async def set_draining(self, worker_id: str, draining: bool) -> WorkerInfo:
+        """Ask a worker to stop claiming (it finishes what it runs) or to resume; it notices at its
+        next heartbeat. Raises WorkerNotFound."""
+        if not await self._directory.set_draining(worker_id, draining):
+            raise WorkerNotFound(worker_id)
+        self._directory.forget_cache()
+        return await self._worker(worker_id)
+
+    async def deregister(self, worker_id: str) -> None:
+        """Forget a worker that is not alive, settling what it held by the restart policy. Raises
+        WorkerNotFound, or WorkerAlive for a worker whose heartbeats still arrive (stop or drain it)."""
+        info = await self._worker(worker_id)
+        if info.state != "gone":
+            raise WorkerAlive(worker_id, info.state)
+        await self._recovery.deregister(worker_id)
+        self._directory.forget_cache()
+
+    async def _worker(self, worker_id: str) -> WorkerInfo:
+        info = await self._directory.get(worker_id)
+        if info is None:
+            raise WorkerNotFound(worker_id)
+        return info
 
     # -- figures -----------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from underway.operations.lifecycle import Lifecycle
 from underway.operations.recovery import InterruptionPolicy, Recovery
@@ -44,14 +44,22 @@ class Dispatcher(Protocol):
     async def start(self) -> None:
         """Settle what gone workers left behind, then start taking queued work."""
 
-    async def stop(self) -> None:
-        """Stop taking work; settle what this dispatcher was running by the restart policy."""
+    async def stop(self, grace_s: float = 0.0) -> None:
+        """Stop taking work; let what runs finish for up to ``grace_s``; settle the rest by the
+        restart policy."""
 
     def wake(self) -> None:
         """Something was queued or a slot freed up: look at the queue now."""
 
     def request_stop(self, operation_id: str, reason: StopReason, *, force: bool = False) -> bool:
         """Ask a running operation to stop (``force``: without a grace period); False if not here."""
+
+    def cut_grace(self) -> None:
+        """During stop(): stop waiting for running operations to finish."""
+
+    @property
+    def worker_id(self) -> str:
+        """This worker's id in the registry."""
 
     def on_changes(self, changes: Sequence[Change]) -> None:
         """Committed changes (this process's or others'): queued work, freed slots, cancels."""
@@ -103,6 +111,8 @@ class LocalDispatcher:
         self._heartbeat_task: asyncio.Task[None] | None = None
         self._registered = False
         self._stopping = False
+        self._grace_cut = asyncio.Event()
+        self._draining = False  # an operator asked this worker to stop claiming (admin "drain")
 
     @property
     def worker_id(self) -> str:
@@ -126,6 +136,10 @@ class LocalDispatcher:
 
     def wake(self) -> None:
         self._wakeup.set()
+
+    def cut_grace(self) -> None:
+        """Stop waiting for running operations to finish (a second SIGTERM or Ctrl-C)."""
+        self._grace_cut.set()
 
     def request_stop(self, operation_id: str, reason: StopReason, *, force: bool = False) -> bool:
         handle = self._handles.get(operation_id)
@@ -154,17 +168,29 @@ class LocalDispatcher:
         if wake:
             self.wake()
 
-    async def stop(self) -> None:
-        """Stop taking work, interrupt what runs, settle it by the restart policy, give up the lease."""
+    async def stop(self, grace_s: float = 0.0) -> None:
+        """Stop taking work, let what runs finish for up to ``grace_s`` (still heartbeating, still
+        obeying cancels), then interrupt the rest, settle it by the restart policy, give up the lease."""
         if not self._registered:
             return
         self._stopping = True
-        for background in (self._loop_task, self._heartbeat_task):
-            if background is not None:
-                background.cancel()
-                await asyncio.gather(background, return_exceptions=True)
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
         # A claim in flight finishes (it is shielded), so each claimed operation has its task here.
         await asyncio.gather(*self._claims, return_exceptions=True)
+        if grace_s > 0 and self._tasks:
+            log.info("waiting up to %g s for %d running operations to finish", grace_s, len(self._tasks))
+            cut = asyncio.create_task(self._grace_cut.wait())
+            waiters: set[asyncio.Future[Any]] = {
+                cut,
+                asyncio.gather(*self._tasks.values(), return_exceptions=True),
+            }
+            await asyncio.wait(waiters, timeout=grace_s, return_when=asyncio.FIRST_COMPLETED)
+            cut.cancel()
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+            await asyncio.gather(self._heartbeat_task, return_exceptions=True)
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
@@ -193,7 +219,7 @@ class LocalDispatcher:
             self._wakeup.clear()
 
     async def _fill(self) -> None:
-        while not self._stopping and len(self._handles) < self.workers:
+        while not (self._stopping or self._draining) and len(self._handles) < self.workers:
             free = self.workers - len(self._handles)
             if await self._claim(free) < free:  # the queue has nothing more for us now
                 return
@@ -260,7 +286,11 @@ class LocalDispatcher:
         while True:
             await asyncio.sleep(self._heartbeat_s)
             try:
-                if not await self._lease.renew():
+                renewal = await self._lease.renew(len(self._handles))
+                if renewal.draining != self._draining:
+                    log.info("draining: %s (asked through the registry)", renewal.draining)
+                    self._draining = renewal.draining
+                if renewal.presumed_dead:
                     log.warning(
                         "this worker was presumed dead (no heartbeat within the lease) and its "
                         "operations were settled elsewhere; stopping them here"
@@ -270,7 +300,8 @@ class LocalDispatcher:
                 await self._recovery.sweep()
                 await self._settle_held()
                 await self._stop_cancelled_elsewhere()
-                self.wake()
+                if not self._stopping:
+                    self.wake()
             except Exception:
                 log.exception("heartbeat failed; retrying")
 

@@ -1,9 +1,12 @@
-"""Worker leases: how a dispatcher says "I am alive, and these operations are mine".
+"""Worker leases: how a worker process says "I am alive, this is what I can run, and these
+operations are mine".
 
-Each dispatcher registers a row in ``workers`` (id, hostname, pid) and renews its ``heartbeat_at``
-every ``UNDERWAY_HEARTBEAT_S``. A claimed operation records the worker's id. A lease has lapsed, and
-the worker's operations may be settled by anyone, when:
+Each dispatcher registers a row in ``workers`` (host, pid, version, role, capacity, workflows,
+capability tags) and renews its ``heartbeat_at`` (with its running count) every
+``UNDERWAY_HEARTBEAT_S``. A claimed operation records the worker's id. A worker is *gone*, and its
+operations may be settled by anyone, when:
 
+* it stopped (``stopped_at`` set: a clean stop, or found gone earlier), or
 * its heartbeat is older than ``UNDERWAY_WORKER_LEASE_S`` (a silent or unreachable machine), or
 * it was registered on this same host and its pid is no longer alive (a crash or SIGKILL here): a
   restart on one machine then recovers at once rather than after the lease.
@@ -18,8 +21,10 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from underway import __version__
 from underway.store.tables import WorkerRow
 from underway.store.timeutil import as_utc
 from underway.store.workers_repo import WorkerRepository
@@ -40,16 +45,35 @@ def pid_alive(pid: int) -> bool:
 
 
 def lapsed(worker: WorkerRow, now: datetime, lease_s: float) -> bool:
+    if worker.stopped_at is not None:
+        return True
     if as_utc(worker.heartbeat_at) < now - timedelta(seconds=lease_s):
         return True
     return worker.hostname == HOSTNAME and not pid_alive(worker.pid)
 
 
+@dataclass(frozen=True)
+class WorkerIdentity:
+    """What a worker tells the registry about itself."""
+
+    role: str  # "all" (`underway serve`), "worker" (`underway worker`), "cli" (`underway run`)
+    capacity: int
+    workflows: tuple[str, ...]
+    capabilities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Renewal:
+    presumed_dead: bool  # our row was gone or marked stopped: others settled our operations
+    draining: bool  # an operator asked us to stop claiming
+
+
 class WorkerLease:
     """This dispatcher's row in ``workers``."""
 
-    def __init__(self, workers: WorkerRepository) -> None:
+    def __init__(self, workers: WorkerRepository, identity: WorkerIdentity) -> None:
         self._workers = workers
+        self.identity = identity
         self.worker_id = str(uuid.uuid4())
         self._started_at = datetime.now(UTC)
 
@@ -62,15 +86,26 @@ class WorkerLease:
                 pid=os.getpid(),
                 started_at=self._started_at,
                 heartbeat_at=now,
+                role=self.identity.role,
+                version=__version__,
+                capacity=self.identity.capacity,
+                running=0,
+                workflows=list(self.identity.workflows),
+                capabilities=list(self.identity.capabilities),
+                draining=False,
+                stopped_at=None,
             )
         )
 
-    async def renew(self) -> bool:
-        """Heartbeat. False if our row had been removed (we were presumed dead); it is back now."""
-        if await self._workers.renew(self.worker_id, datetime.now(UTC)):
-            return True
+    async def renew(self, running: int) -> Renewal:
+        """Heartbeat. If our row had been removed or marked stopped (we were presumed dead), it is
+        registered again and the renewal says so."""
+        draining = await self._workers.renew(self.worker_id, datetime.now(UTC), running)
+        if draining is not None:
+            return Renewal(presumed_dead=False, draining=draining)
         await self.register()
-        return False
+        return Renewal(presumed_dead=True, draining=False)
 
     async def release(self) -> None:
-        await self._workers.remove([self.worker_id])
+        """A clean stop: the row stays (marked stopped) for the admin view."""
+        await self._workers.mark_stopped([self.worker_id], datetime.now(UTC))

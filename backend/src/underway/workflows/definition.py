@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,10 @@ class WorkflowInfo(View):
     stages: list[Stage]
     params_schema: dict[str, Any]
     retry_safe: bool = Field(description="Re-queued (not failed) when a restart interrupts it.")
+    requires: list[str] = Field(
+        default_factory=list,
+        description="Capability tags a worker must offer to run it (UNDERWAY_WORKER_CAPABILITIES).",
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Workflow:
     stages: tuple[Stage, ...]
     fn: WorkflowFn
     retry_safe: bool = False
+    requires: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.stages:
@@ -75,4 +80,9 @@ class Workflow:
             stages=list(self.stages),
             params_schema=self.params_model.model_json_schema(),
             retry_safe=self.retry_safe,
+            requires=sorted(self.requires),
         )
+
+    def runs_on(self, capabilities: Iterable[str]) -> bool:
+        """Whether a worker offering ``capabilities`` may run this workflow."""
+        return self.requires <= set(capabilities)

@@ -45,8 +45,10 @@ class WorkflowRegistry:
         stages: Sequence[Stage],
         description: str = "",
         retry_safe: bool = False,
+        requires: Iterable[str] = (),
     ) -> Callable[[WorkflowFn], WorkflowFn]:
-        """Register an async function ``fn(ctx, params)`` as a workflow."""
+        """Register an async function ``fn(ctx, params)`` as a workflow. ``requires``: capability
+        tags a worker must offer to run it (``UNDERWAY_WORKER_CAPABILITIES``), e.g. ``["gpu"]``."""
 
         def decorate(fn: WorkflowFn) -> WorkflowFn:
             doc = description or (fn.__doc__ or "").strip()
@@ -59,6 +61,7 @@ class WorkflowRegistry:
                     stages=tuple(stages),
                     fn=fn,
                     retry_safe=retry_safe,
+                    requires=frozenset(requires),
                 )
             )
             return fn

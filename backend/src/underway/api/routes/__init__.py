@@ -19,6 +19,7 @@ def build_api_router(settings: Settings) -> APIRouter:
     from underway.api.routes import (
         admin_operations,
         admin_users,
+        admin_workers,
         api_keys,
         auth,
         health,
@@ -40,6 +41,7 @@ def build_api_router(settings: Settings) -> APIRouter:
         workflows,
         stats,
         admin_operations,
+        admin_workers,
         streams,  # the WebSocket routes
     ):
         api.include_router(module.router)
