@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -228,3 +229,48 @@ async def partial(ctx: WorkflowContext, params: NoParams) -> dict[str, Any]:
     await ctx.wait_for_stop()
     await ctx.checkpoint()
     return {}
+
+
+@workflow(
+    name="test.gpu",
+    title="Needs a GPU",
+    params=NoParams,
+    stages=[Stage(name="compute")],
+    description="Runs only on workers offering the `gpu` capability.",
+    requires=["gpu"],
+)
+async def needs_gpu(ctx: WorkflowContext, params: NoParams) -> dict[str, Any]:
+    await ctx.stage("compute")
+    return {"worker_pid": os.getpid()}
+
+
+class RecordParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    log: str = Field(description="A file each run appends a line to: '<operation id> <pid> start|end'.")
+    hold_s: float = Field(0.0, ge=0)
+
+
+@workflow(
+    name="test.record",
+    title="Record runs",
+    params=RecordParams,
+    stages=[Stage(name="hold")],
+    description="Appends a line per start and end to a file, holding in between (cancellable).",
+    retry_safe=True,
+)
+async def record(ctx: WorkflowContext, params: RecordParams) -> dict[str, Any]:
+    await ctx.stage("hold")
+    _append(params.log, f"{ctx.operation_id} {os.getpid()} start")
+    await ctx.wait_for_stop(params.hold_s)
+    await ctx.checkpoint()
+    _append(params.log, f"{ctx.operation_id} {os.getpid()} end")
+    return {"pid": os.getpid()}
+
+
+def _append(path: str, line: str) -> None:
+    # One write of a short line with O_APPEND: lines of concurrent processes never interleave.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line + "\n").encode())
+    finally:
+        os.close(fd)

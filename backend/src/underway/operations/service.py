@@ -360,11 +360,11 @@ class OperationService:
         return await self._directory.all()
 
     async def set_draining(self, worker_id: str, draining: bool) -> WorkerInfo:
-        """Ask a worker to stop claiming (it finishes what it runs) or to resume; it notices at its
-        next heartbeat. Raises WorkerNotFound."""
+        """Ask a worker to stop claiming (it finishes what it runs) or to resume: at once if it is
+        this process's, else at its next heartbeat. Raises WorkerNotFound."""
         if not await self._directory.set_draining(worker_id, draining):
             raise WorkerNotFound(worker_id)
-        self._directory.forget_cache()
+        self._dispatcher.set_draining(worker_id, draining)  # at once when it is this process's
         return await self._worker(worker_id)
 
     async def deregister(self, worker_id: str) -> None:

@@ -57,6 +57,9 @@ class Dispatcher(Protocol):
     def cut_grace(self) -> None:
         """During stop(): stop waiting for running operations to finish."""
 
+    def set_draining(self, worker_id: str, draining: bool) -> None:
+        """The registry asked worker ``worker_id`` to drain (or resume); act on it if it is this one."""
+
     @property
     def worker_id(self) -> str:
         """This worker's id in the registry."""
@@ -140,6 +143,12 @@ class LocalDispatcher:
     def cut_grace(self) -> None:
         """Stop waiting for running operations to finish (a second SIGTERM or Ctrl-C)."""
         self._grace_cut.set()
+
+    def set_draining(self, worker_id: str, draining: bool) -> None:
+        if worker_id == self.worker_id and draining != self._draining:
+            self._draining = draining
+            if not draining:
+                self.wake()
 
     def request_stop(self, operation_id: str, reason: StopReason, *, force: bool = False) -> bool:
         handle = self._handles.get(operation_id)
