@@ -41,7 +41,7 @@ async def claim_for(rt: Runtime, worker_id: str, workflow: str, params: dict[str
     """Submit an operation and claim it for ``worker_id``. ``rt`` must run no workers of its own."""
     op = await rt.service.submit(workflow=workflow, params=params, owner="alice")
     claimed = await rt.repo.claim(
-        worker_id=worker_id, limit=1, workflows=[workflow], max_running_per_user=100, now=datetime.now(UTC)
+        worker_id=worker_id, limit=1, workflows=[workflow], max_running_per_user=100
     )
     assert [row.id for row in claimed] == [op.id]
     return op.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -248,6 +249,7 @@ class RecordParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     log: str = Field(description="A file each run appends a line to: '<operation id> <pid> start|end'.")
     hold_s: float = Field(0.0, ge=0)
+    gate: str | None = Field(None, description="Then wait until this file exists.")
 
 
 @workflow(
@@ -263,6 +265,12 @@ async def record(ctx: WorkflowContext, params: RecordParams) -> dict[str, Any]:
     _append(params.log, f"{ctx.operation_id} {os.getpid()} start")
     await ctx.wait_for_stop(params.hold_s)
     await ctx.checkpoint()
+    if params.gate is not None:
+        opened = Path(params.gate)
+        # Polling a file is this workflow's behaviour (like a job watching an external system).
+        while not await asyncio.to_thread(opened.exists):
+            await ctx.wait_for_stop(0.02)
+            await ctx.checkpoint()
     _append(params.log, f"{ctx.operation_id} {os.getpid()} end")
     return {"pid": os.getpid()}
 

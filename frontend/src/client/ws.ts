@@ -77,6 +77,10 @@ export interface Operation {
    * Increases when an interrupted operation is re-queued.
    */
   attempt: number;
+  /**
+   * While queued: why it cannot start now (no live worker can run its workflow).
+   */
+  blocked_reason: string | null;
   created_at: string;
   error: string | null;
   finished_at: string | null;

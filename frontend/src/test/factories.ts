@@ -20,6 +20,7 @@ export function makeOperation(overrides: Partial<Operation> = {}): Operation {
     artifacts: [],
     last_seq: 0,
     attempt: 1,
+    blocked_reason: null,
     ...overrides,
   };
 }

@@ -8,7 +8,6 @@ event. Events are published when their batch has committed, before the caller re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from underway.operations.models import EventType, Operation
@@ -77,7 +76,6 @@ class Lifecycle:
         *,
         workflows: Sequence[str],
         max_running_per_user: int,
-        now: datetime,
         reserved_only: bool = False,
     ) -> list[OperationRecord]:
         """queued -> running for ``worker_id``: up to ``limit`` operations in queue order."""
@@ -86,13 +84,13 @@ class Lifecycle:
             limit=limit,
             workflows=workflows,
             max_running_per_user=max_running_per_user,
-            now=now,
             reserved_only=reserved_only,
         )
         if self.observers:
             for row in rows:
                 op = operation_of(row)
-                latency = (now - as_utc(row.enqueued_at)).total_seconds()
+                assert row.started_at is not None
+                latency = (as_utc(row.started_at) - as_utc(row.enqueued_at)).total_seconds()
                 for obs in self.observers:
                     obs.started(op, latency)
         return rows

@@ -189,7 +189,10 @@ class OperationService:
 
     def _retry_after_s(self) -> int:
         # A slot frees when an operation finishes; with no better knowledge, a few seconds per worker wave.
-        return max(1, min(60, round(5 * self._settings.queue_capacity / (self._settings.workers * 100))))
+        # The slots that drain the queue are every live worker's (known from the registry), or at
+        # least this process's own.
+        workers = max(1, self._directory.live_capacity() or self._settings.workers)
+        return max(1, min(60, round(5 * self._settings.queue_capacity / (workers * 100))))
 
     # -- reads ---------------------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from underway.operations.lifecycle import Lifecycle
@@ -189,6 +188,10 @@ class LocalDispatcher:
         # A claim in flight finishes (it is shielded), so each claimed operation has its task here.
         await asyncio.gather(*self._claims, return_exceptions=True)
         if grace_s > 0 and self._tasks:
+            try:  # the admin view shows it draining while it finishes
+                await self._lease.mark_draining()
+            except Exception:
+                log.exception("could not mark this worker draining in the registry")
             log.info("waiting up to %g s for %d running operations to finish", grace_s, len(self._tasks))
             cut = asyncio.create_task(self._grace_cut.wait())
             waiters: set[asyncio.Future[Any]] = {
@@ -248,7 +251,6 @@ class LocalDispatcher:
             limit,
             workflows=self._workflows,
             max_running_per_user=self._max_per_user,
-            now=datetime.now(UTC),
             reserved_only=self._own_only,
         )
         # No await from here on: a cancel made right after the claim committed finds the handle.

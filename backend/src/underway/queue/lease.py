@@ -106,6 +106,9 @@ class WorkerLease:
         await self.register()
         return Renewal(presumed_dead=True, draining=False)
 
+    async def mark_draining(self) -> None:
+        await self._workers.set_draining(self.worker_id, True)
+
     async def release(self) -> None:
         """A clean stop: the row stays (marked stopped) for the admin view."""
         await self._workers.mark_stopped([self.worker_id], datetime.now(UTC))

@@ -92,6 +92,12 @@ class WorkerDirectory:
             return self._cached[1]
         return await self.all()
 
+    def live_capacity(self) -> int:
+        """Operations the live workers run at once, as last read (0 when not read yet)."""
+        if self._cached is None:
+            return 0
+        return sum(w.capacity for w in self._cached[1] if w.state != "gone" and not w.draining)
+
     def forget_cache(self) -> None:
         self._cached = None
 

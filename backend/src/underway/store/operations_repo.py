@@ -117,12 +117,11 @@ class OperationRepository:
         limit: int,
         workflows: Sequence[str],
         max_running_per_user: int,
-        now: datetime,
         reserved_only: bool = False,
     ) -> list[OperationRecord]:
         """Move up to ``limit`` queued operations to running for ``worker_id`` (see writer/claim.py)."""
         return await self._writer.execute(
-            Claim(worker_id, limit, workflows, max_running_per_user, now, reserved_only=reserved_only)
+            Claim(worker_id, limit, workflows, max_running_per_user, reserved_only=reserved_only)
         )
 
     async def transition(

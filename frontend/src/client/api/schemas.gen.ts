@@ -288,6 +288,18 @@ export const OperationSchema = {
             title: 'Attempt',
             type: 'integer'
         },
+        blocked_reason: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'While queued: why it cannot start now (no live worker can run its workflow).',
+            title: 'Blocked Reason'
+        },
         created_at: {
             format: 'date-time',
             title: 'Created At',
@@ -396,6 +408,7 @@ export const OperationSchema = {
         'metadata',
         'progress',
         'queue_position',
+        'blocked_reason',
         'timeout_s',
         'created_at',
         'started_at',
@@ -1191,6 +1204,111 @@ export const UserUsageSchema = {
     type: 'object'
 } as const;
 
+export const WorkerInfoSchema = {
+    description: 'A worker process in the registry.',
+    properties: {
+        capabilities: {
+            items: {
+                type: 'string'
+            },
+            title: 'Capabilities',
+            type: 'array'
+        },
+        capacity: {
+            description: 'Operations it runs at once.',
+            title: 'Capacity',
+            type: 'integer'
+        },
+        draining: {
+            description: 'Asked to stop claiming; it finishes what it runs.',
+            title: 'Draining',
+            type: 'boolean'
+        },
+        heartbeat_at: {
+            format: 'date-time',
+            title: 'Heartbeat At',
+            type: 'string'
+        },
+        hostname: {
+            title: 'Hostname',
+            type: 'string'
+        },
+        id: {
+            title: 'Id',
+            type: 'string'
+        },
+        pid: {
+            title: 'Pid',
+            type: 'integer'
+        },
+        role: {
+            description: '`all` (underway serve), `worker` (underway worker) or `cli` (underway run).',
+            title: 'Role',
+            type: 'string'
+        },
+        running: {
+            description: 'Operations it was running at its last heartbeat.',
+            title: 'Running',
+            type: 'integer'
+        },
+        started_at: {
+            format: 'date-time',
+            title: 'Started At',
+            type: 'string'
+        },
+        state: {
+            enum: [
+                'alive',
+                'late',
+                'gone'
+            ],
+            title: 'State',
+            type: 'string'
+        },
+        stopped_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Stopped At'
+        },
+        version: {
+            title: 'Version',
+            type: 'string'
+        },
+        workflows: {
+            items: {
+                type: 'string'
+            },
+            title: 'Workflows',
+            type: 'array'
+        }
+    },
+    required: [
+        'id',
+        'hostname',
+        'pid',
+        'version',
+        'role',
+        'state',
+        'draining',
+        'capacity',
+        'running',
+        'workflows',
+        'capabilities',
+        'started_at',
+        'heartbeat_at',
+        'stopped_at'
+    ],
+    title: 'WorkerInfo',
+    type: 'object'
+} as const;
+
 export const WorkflowInfoSchema = {
     description: 'A workflow as the catalogue shows it; ``params_schema`` drives the web form.',
     properties: {
@@ -1206,6 +1324,14 @@ export const WorkflowInfoSchema = {
             additionalProperties: true,
             title: 'Params Schema',
             type: 'object'
+        },
+        requires: {
+            description: 'Capability tags a worker must offer to run it (UNDERWAY_WORKER_CAPABILITIES).',
+            items: {
+                type: 'string'
+            },
+            title: 'Requires',
+            type: 'array'
         },
         retry_safe: {
             description: 'Re-queued (not failed) when a restart interrupts it.',
@@ -1230,7 +1356,8 @@ export const WorkflowInfoSchema = {
         'description',
         'stages',
         'params_schema',
-        'retry_safe'
+        'retry_safe',
+        'requires'
     ],
     title: 'WorkflowInfo',
     type: 'object'

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
+import type { AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -85,6 +85,50 @@ export const adminUsersUpdate = <ThrowOnError extends boolean = false>(options: 
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List workers
+ *
+ * Every registered worker process, oldest first: alive, late (a heartbeat overdue) or gone (its
+ * lease lapsed or it stopped; listed for a day). ``running`` is as of its last heartbeat.
+ */
+export const adminWorkersList = <ThrowOnError extends boolean = false>(options?: Options<AdminWorkersListData, ThrowOnError>) => (options?.client ?? client).get<AdminWorkersListResponses, AdminWorkersListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/workers',
+    ...options
+});
+
+/**
+ * Deregister a gone worker
+ *
+ * Forget a gone worker now (it would be forgotten after a day), settling what it held by the
+ * restart policy. A worker that is alive or late is a 409: stop its process first.
+ */
+export const adminWorkersDeregister = <ThrowOnError extends boolean = false>(options: Options<AdminWorkersDeregisterData, ThrowOnError>) => (options.client ?? client).delete<AdminWorkersDeregisterResponses, AdminWorkersDeregisterErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/workers/{worker_id}',
+    ...options
+});
+
+/**
+ * Drain a worker
+ *
+ * Stop it claiming new operations; what it runs finishes. Takes effect at its next heartbeat.
+ */
+export const adminWorkersDrain = <ThrowOnError extends boolean = false>(options: Options<AdminWorkersDrainData, ThrowOnError>) => (options.client ?? client).post<AdminWorkersDrainResponses, AdminWorkersDrainErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/workers/{worker_id}/drain',
+    ...options
+});
+
+/**
+ * Resume a drained worker
+ */
+export const adminWorkersResume = <ThrowOnError extends boolean = false>(options: Options<AdminWorkersResumeData, ThrowOnError>) => (options.client ?? client).post<AdminWorkersResumeResponses, AdminWorkersResumeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/workers/{worker_id}/resume',
+    ...options
 });
 
 /**

@@ -180,6 +180,12 @@ export type Operation = {
      */
     attempt: number;
     /**
+     * Blocked Reason
+     *
+     * While queued: why it cannot start now (no live worker can run its workflow).
+     */
+    blocked_reason: string | null;
+    /**
      * Created At
      */
     created_at: string;
@@ -705,6 +711,78 @@ export type UserUsage = {
 };
 
 /**
+ * WorkerInfo
+ *
+ * A worker process in the registry.
+ */
+export type WorkerInfo = {
+    /**
+     * Capabilities
+     */
+    capabilities: Array<string>;
+    /**
+     * Capacity
+     *
+     * Operations it runs at once.
+     */
+    capacity: number;
+    /**
+     * Draining
+     *
+     * Asked to stop claiming; it finishes what it runs.
+     */
+    draining: boolean;
+    /**
+     * Heartbeat At
+     */
+    heartbeat_at: string;
+    /**
+     * Hostname
+     */
+    hostname: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Pid
+     */
+    pid: number;
+    /**
+     * Role
+     *
+     * `all` (underway serve), `worker` (underway worker) or `cli` (underway run).
+     */
+    role: string;
+    /**
+     * Running
+     *
+     * Operations it was running at its last heartbeat.
+     */
+    running: number;
+    /**
+     * Started At
+     */
+    started_at: string;
+    /**
+     * State
+     */
+    state: 'alive' | 'late' | 'gone';
+    /**
+     * Stopped At
+     */
+    stopped_at: string | null;
+    /**
+     * Version
+     */
+    version: string;
+    /**
+     * Workflows
+     */
+    workflows: Array<string>;
+};
+
+/**
  * WorkflowInfo
  *
  * A workflow as the catalogue shows it; ``params_schema`` drives the web form.
@@ -724,6 +802,12 @@ export type WorkflowInfo = {
     params_schema: {
         [key: string]: unknown;
     };
+    /**
+     * Requires
+     *
+     * Capability tags a worker must offer to run it (UNDERWAY_WORKER_CAPABILITIES).
+     */
+    requires: Array<string>;
     /**
      * Retry Safe
      *
@@ -1033,6 +1117,189 @@ export type AdminUsersUpdateResponses = {
 };
 
 export type AdminUsersUpdateResponse = AdminUsersUpdateResponses[keyof AdminUsersUpdateResponses];
+
+export type AdminWorkersListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/workers';
+};
+
+export type AdminWorkersListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminWorkersListError = AdminWorkersListErrors[keyof AdminWorkersListErrors];
+
+export type AdminWorkersListResponses = {
+    /**
+     * Response Adminworkers-List
+     *
+     * Successful Response
+     */
+    200: Array<WorkerInfo>;
+};
+
+export type AdminWorkersListResponse = AdminWorkersListResponses[keyof AdminWorkersListResponses];
+
+export type AdminWorkersDeregisterData = {
+    body?: never;
+    path: {
+        /**
+         * Worker Id
+         *
+         * The worker's id.
+         */
+        worker_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/workers/{worker_id}';
+};
+
+export type AdminWorkersDeregisterErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminWorkersDeregisterError = AdminWorkersDeregisterErrors[keyof AdminWorkersDeregisterErrors];
+
+export type AdminWorkersDeregisterResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AdminWorkersDeregisterResponse = AdminWorkersDeregisterResponses[keyof AdminWorkersDeregisterResponses];
+
+export type AdminWorkersDrainData = {
+    body?: never;
+    path: {
+        /**
+         * Worker Id
+         *
+         * The worker's id.
+         */
+        worker_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/workers/{worker_id}/drain';
+};
+
+export type AdminWorkersDrainErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminWorkersDrainError = AdminWorkersDrainErrors[keyof AdminWorkersDrainErrors];
+
+export type AdminWorkersDrainResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkerInfo;
+};
+
+export type AdminWorkersDrainResponse = AdminWorkersDrainResponses[keyof AdminWorkersDrainResponses];
+
+export type AdminWorkersResumeData = {
+    body?: never;
+    path: {
+        /**
+         * Worker Id
+         *
+         * The worker's id.
+         */
+        worker_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/workers/{worker_id}/resume';
+};
+
+export type AdminWorkersResumeErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminWorkersResumeError = AdminWorkersResumeErrors[keyof AdminWorkersResumeErrors];
+
+export type AdminWorkersResumeResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkerInfo;
+};
+
+export type AdminWorkersResumeResponse = AdminWorkersResumeResponses[keyof AdminWorkersResumeResponses];
 
 export type ApiKeysListData = {
     body?: never;

@@ -27,6 +27,7 @@ const workflow: WorkflowInfo = {
     },
   },
   retry_safe: false,
+  requires: [],
 };
 
 function serve(operation: ReturnType<typeof makeOperation>, events: (afterSeq: number) => OperationEvent[]) {

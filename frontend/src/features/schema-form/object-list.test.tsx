@@ -93,6 +93,7 @@ describe("object list in the form", () => {
     stages: [],
     params_schema: dataValidationSchema as unknown as Record<string, unknown>,
     retry_safe: false,
+    requires: [],
   };
 
   it("adds a rule, shows item errors, and submits the list", async () => {

@@ -17,6 +17,7 @@ const workflow: WorkflowInfo = {
   stages: [],
   params_schema: dataValidationSchema as unknown as Record<string, unknown>,
   retry_safe: false,
+  requires: [],
 };
 
 function csvInput(): HTMLInputElement {

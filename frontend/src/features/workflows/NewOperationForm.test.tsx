@@ -16,6 +16,7 @@ const workflow: WorkflowInfo = {
   stages: [{ name: "prepare", description: "", weight: 1, expected_duration_s: null }],
   params_schema: reportSchema as unknown as Record<string, unknown>,
   retry_safe: false,
+  requires: [],
 };
 
 function renderForm() {

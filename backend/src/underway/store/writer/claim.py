@@ -40,7 +40,6 @@ class Claim:
     limit: int
     workflows: Sequence[str]
     max_running_per_user: int
-    now: datetime
     reserved_only: bool = False  # take only operations reserved for this worker (``underway run``)
     solo: bool = True
     buffered: bool = False
@@ -62,7 +61,9 @@ class Claim:
                     break
         if not chosen:
             return []
-        rows = [OperationRecord.of(r) for r in tx.conn.execute(self._start(chosen)).mappings()]
+        # Started when claimed, in the claim's transaction: a run's interval never overlaps the run
+        # whose slot it took (that one's settlement committed first).
+        rows = [OperationRecord.of(r) for r in tx.conn.execute(self._start(chosen, utcnow())).mappings()]
         tx.slot_deltas.update(Counter(row.owner for row in rows))
         tx.queue_changed()
         for row in rows:
@@ -98,14 +99,14 @@ class Claim:
             stmt = stmt.with_for_update()
         return {owner: running for owner, running in tx.conn.execute(stmt)}
 
-    def _start(self, ids: list[str]):  # type: ignore[no-untyped-def]
+    def _start(self, ids: list[str], now: datetime):  # type: ignore[no-untyped-def]
         return (
             update(OPERATIONS)
             .where(_O.id.in_(ids), _O.status == _QUEUED)
             .values(
                 status=OperationStatus.RUNNING.value,
                 worker_id=self.worker_id,
-                started_at=self.now,
+                started_at=now,
                 message="Started",
                 last_seq=_O.last_seq + 1,
             )
