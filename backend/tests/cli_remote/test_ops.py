@@ -221,14 +221,18 @@ def test_ops_watch_resumes_across_a_server_restart(cli: Cli, tmp_path: Path) -> 
     server = cli.server
     proxy = CuttableProxy("127.0.0.1", server.port)  # queues reconnections while nothing listens
     restarted = None
+    # Held at a gate (a file) until the restart is done, so the stop always interrupts it.
+    gate = tmp_path / "gate"
+    params = {"log": str(tmp_path / "runs.log"), "gate": str(gate)}
     try:
         with cli.client() as client:
-            op = client.submit("demo.sleep", {"steps": 60, "step_s": 0.05})
+            op = client.submit("test.record", params)
         watcher = cli.live("ops", "watch", op.id, "--server", proxy.url, "--json", UNDERWAY_URL="")
-        watcher.wait_for_line(lambda line: line.startswith("running work"))
+        watcher.wait_for_line(lambda line: line.startswith("running hold"))
         proxy.hold()
         server.stop()
         restarted = ThreadedServer(server.settings, server.port).start()
+        gate.touch()
         proxy.release()
         code, out = watcher.finish(timeout=60)
         with Client(restarted.base_url, token=cli.token) as client:
