@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import underway.auth.tables
+import underway.chat.tables
 import underway.store.tables  # noqa: F401  (the full metadata)
 from underway.operations.recovery import INTERRUPTED
 from underway.operations.status import OperationStatus
