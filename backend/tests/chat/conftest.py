@@ -103,7 +103,9 @@ class ChatWorld:
 
     # -- Telegram ---------------------------------------------------------------------------------
 
-    async def telegram_post(self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> httpx.Response:
+    async def telegram_post(
+        self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET
+    ) -> httpx.Response:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with httpx.AsyncClient(base_url=self.server.api_url, timeout=30) as c:
             return await c.post("/chat/telegram", json=update, headers=headers)
@@ -136,7 +138,11 @@ class ChatWorld:
             "callback_query": {
                 "id": str(next(_ids)),
                 "from": {"id": chat_id, "is_bot": False, "first_name": "Ann"},
-                "message": {"message_id": message_id, "date": 1767000000, "chat": {"id": chat_id, "type": "private"}},
+                "message": {
+                    "message_id": message_id,
+                    "date": 1767000000,
+                    "chat": {"id": chat_id, "type": "private"},
+                },
                 "chat_instance": "1",
                 "data": data,
             },
@@ -154,9 +160,16 @@ class ChatWorld:
 
     @staticmethod
     def whatsapp_payload(sender: str, text: str, wamid: str | None = None) -> dict[str, Any]:
-        message: dict[str, Any] = {"from": sender, "id": wamid or f"wamid.in{next(_ids)}", "timestamp": "1767000000"}
+        message: dict[str, Any] = {
+            "from": sender,
+            "id": wamid or f"wamid.in{next(_ids)}",
+            "timestamp": "1767000000",
+        }
         if text.startswith("/cancel ") and len(text) > 40:
-            message |= {"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": text, "title": "Cancel"}}}
+            message |= {
+                "type": "interactive",
+                "interactive": {"type": "button_reply", "button_reply": {"id": text, "title": "Cancel"}},
+            }
         else:
             message |= {"type": "text", "text": {"body": text}}
         value = {
@@ -165,7 +178,10 @@ class ChatWorld:
             "contacts": [{"profile": {"name": "Bea"}, "wa_id": sender}],
             "messages": [message],
         }
-        return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"value": value, "field": "messages"}]}]}
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "1", "changes": [{"value": value, "field": "messages"}]}],
+        }
 
     async def whatsapp_post(self, payload: dict[str, Any], secret: str = WA_SECRET) -> httpx.Response:
         body = json.dumps(payload).encode()

@@ -91,7 +91,9 @@ class FakeTelegram(Recorder):
             if name in ("sendMessage", "sendDocument"):
                 self._next_id += 1
                 self.record(Call(name, body, files, request.url.path, self._next_id))
-                return JSONResponse({"ok": True, "result": {"message_id": self._next_id, "chat": {"id": body.get("chat_id")}}})
+                return JSONResponse(
+                    {"ok": True, "result": {"message_id": self._next_id, "chat": {"id": body.get("chat_id")}}}
+                )
             self.record(Call(name, body, files, request.url.path))
             if name == "getWebhookInfo":
                 return JSONResponse({"ok": True, "result": {"url": "", "pending_update_count": 0}})
@@ -100,7 +102,11 @@ class FakeTelegram(Recorder):
         return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["POST"])])
 
     def texts(self, chat_id: str | int) -> list[str]:
-        return [str(c.body.get("text")) for c in self.named("sendMessage") if str(c.body.get("chat_id")) == str(chat_id)]
+        return [
+            str(c.body.get("text"))
+            for c in self.named("sendMessage")
+            if str(c.body.get("chat_id")) == str(chat_id)
+        ]
 
 
 class FakeGraph(Recorder):
@@ -121,7 +127,9 @@ class FakeGraph(Recorder):
             self._next_id += 1
             if kind == "media":
                 return JSONResponse({"id": f"media-{self._next_id}"})
-            return JSONResponse({"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out{self._next_id}"}]})
+            return JSONResponse(
+                {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out{self._next_id}"}]}
+            )
 
         return Starlette(routes=[Route("/v21.0/{phone}/{kind}", endpoint, methods=["POST"])])
 
@@ -145,7 +153,11 @@ class FakeLanguageModel(Recorder):
         self.replies: list[dict[str, Any]] = []
 
     def propose(self, tool: str, arguments: dict[str, Any]) -> None:
-        call = {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": json.dumps(arguments)}}
+        call = {
+            "id": "call_1",
+            "type": "function",
+            "function": {"name": tool, "arguments": json.dumps(arguments)},
+        }
         self.replies.append({"role": "assistant", "content": None, "tool_calls": [call]})
 
     def say(self, text: str) -> None:
@@ -156,7 +168,9 @@ class FakeLanguageModel(Recorder):
             body, _ = await _read(request)
             self.record(Call("completions", body, {}, request.url.path))
             message = self.replies.pop(0) if self.replies else {"role": "assistant", "content": "Sorry."}
-            return JSONResponse({"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message}]})
+            return JSONResponse(
+                {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message}]}
+            )
 
         return Starlette(routes=[Route("/v1/chat/completions", completions, methods=["POST"])])
 

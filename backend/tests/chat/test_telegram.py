@@ -17,7 +17,11 @@ ANN = 5551001
 
 
 def _edits(calls: list[Call], message_id: int) -> list[str]:
-    return [str(c.body["text"]) for c in calls if c.method == "editMessageText" and c.body["message_id"] == message_id]
+    return [
+        str(c.body["text"])
+        for c in calls
+        if c.method == "editMessageText" and c.body["message_id"] == message_id
+    ]
 
 
 def _progress_message(world: ChatWorld, chat_id: int) -> tuple[int, str]:
@@ -66,7 +70,9 @@ async def test_a_linked_chat_runs_a_workflow_with_live_progress_and_gets_the_res
     assert BOT_TOKEN not in caplog.text and BOT_TOKEN.split(":")[1] not in caplog.text
 
 
-async def test_bad_params_are_explained_and_missing_ones_asked_for_then_files_arrive(world: ChatWorld) -> None:
+async def test_bad_params_are_explained_and_missing_ones_asked_for_then_files_arrive(
+    world: ChatWorld,
+) -> None:
     await world.link_telegram("bob", ANN + 1)
     chat = ANN + 1
     bad = await world.say(chat, "/run monthly_report month=13 colour=red")
@@ -75,14 +81,16 @@ async def test_bad_params_are_explained_and_missing_ones_asked_for_then_files_ar
     unknown = await world.say(chat, "/run monthly_reprot month=6")
     assert "Did you mean monthly_report?" in unknown
 
-    question = await world.say(chat, '/run monthly_report formats=pdf,csv include_charts=false')
+    question = await world.say(chat, "/run monthly_report formats=pdf,csv include_charts=false")
     assert question.startswith("Month (month)?") and "For example: 6" in question
     again = await world.say(chat, "thirteen")
     assert "month should be a valid integer" in again and "Month (month)?" in again
     started = await world.say(chat, "6")
     assert "monthly_report" in started and "queued" in started
 
-    calls = await world.telegram.until(lambda c: len([x for x in c if x.method == "sendDocument"]) >= 2, timeout=60)
+    calls = await world.telegram.until(
+        lambda c: len([x for x in c if x.method == "sendDocument"]) >= 2, timeout=60
+    )
     documents = sorted(c.files["document"][0] for c in calls if c.method == "sendDocument")
     assert [d.rsplit(".", 1)[1] for d in documents] == ["csv", "pdf"]
     assert all(c.files["document"][1] > 0 for c in calls if c.method == "sendDocument")
@@ -99,7 +107,9 @@ async def test_cancel_by_button_and_by_command(world: ChatWorld) -> None:
     await wait_for_status(world.server.state.runtime, op_id, "running")
     await world.press(chat, message_id, data)
     await world.telegram.until(lambda c: any(x.method == "answerCallbackQuery" for x in c))
-    assert (await wait_for_status(world.server.state.runtime, op_id, "cancelled")).status is OperationStatus.CANCELLED
+    assert (
+        await wait_for_status(world.server.state.runtime, op_id, "cancelled")
+    ).status is OperationStatus.CANCELLED
     await world.telegram.until(lambda c: any("cancelled" in t for t in _edits(c, message_id)))
 
     await world.say(chat, "/run demo.sleep steps=200 step_s=0.05")
