@@ -62,7 +62,12 @@ function SessionList({ current }: { current: string | undefined }) {
             to={`/assistant/${s.id}`}
             active={s.id === current}
             label={s.title ?? "New chat"}
-            description={formatDateTime(s.updated_at)}
+            // Body-coloured: the theme's dimmed blue on the active link's tint falls short of AA contrast.
+            description={
+              <Text span size="xs" c="var(--mantine-color-text)">
+                {formatDateTime(s.updated_at)}
+              </Text>
+            }
             style={{ flex: 1, minWidth: 0 }}
           />
           <ActionIcon
