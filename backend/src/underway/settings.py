@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +11,8 @@ from typing import Annotated, Any
 from limits import parse_many
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 # Lists read from the environment accept "a,b,c" as well as a JSON array.
 CommaList = Annotated[list[str], NoDecode]
@@ -119,6 +122,63 @@ class Settings(BaseSettings):
         "frontend/dist when it exists.",
     )
 
+    # --- chat interfaces (docs/chat.md) -------------------------------------------------------
+    public_url: str | None = Field(
+        None,
+        description="The web app's public base URL (https://underway.example.com): links in chat "
+        "messages, and the default webhook address of `underway chat telegram set-webhook`.",
+    )
+    rate_limit_chat: str = Field(
+        "20/minute", description="Chat messages per linked user (or per unlinked chat), on every channel."
+    )
+    chat_link_code_ttl_s: int = Field(
+        600, ge=60, le=86400, description="How long a one-time chat link code stays valid (s)."
+    )
+    telegram_bot_token: SecretStr | None = Field(
+        None, description="Bot token from @BotFather; set it (and the webhook secret) to turn Telegram on."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -); "
+        "required with the bot token.",
+    )
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org", description="Telegram Bot API address (a local Bot API server, tests)."
+    )
+    telegram_edit_interval_s: float = Field(
+        2.0,
+        ge=0,
+        description="A chat's progress message is edited at most once per interval (s); the final "
+        "state is always shown.",
+    )
+    whatsapp_access_token: SecretStr | None = Field(
+        None,
+        description="WhatsApp Cloud API access token; set it (with the app secret, verify token and "
+        "phone number id) to turn WhatsApp on.",
+    )
+    whatsapp_app_secret: SecretStr | None = Field(
+        None, description="Meta app secret: checks X-Hub-Signature-256; required with the access token."
+    )
+    whatsapp_verify_token: SecretStr | None = Field(
+        None, description="Token Meta sends back when verifying the webhook; required with the access token."
+    )
+    whatsapp_phone_number_id: str | None = Field(
+        None, description="The WhatsApp Business phone number id that sends the replies."
+    )
+    whatsapp_graph_base_url: str = Field(
+        "https://graph.facebook.com/v21.0", description="Graph API address, version included (tests)."
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible API base (…/v1) turning free-text chat messages into workflow "
+        "runs; unset: commands only.",
+    )
+    llm_model: str | None = Field(None, description="Model name for UNDERWAY_LLM_BASE_URL.")
+    llm_api_key: SecretStr | None = Field(
+        None, description="Bearer key for UNDERWAY_LLM_BASE_URL, if it needs one."
+    )
+    llm_timeout_s: float = Field(30, gt=0, le=600, description="How long to wait for the language model (s).")
+
     @field_validator("cors_origins", "allowed_ws_origins", "worker_capabilities", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
@@ -129,7 +189,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
 
-    @field_validator("rate_limit_submit", "rate_limit_read", "rate_limit_login")
+    @field_validator("rate_limit_submit", "rate_limit_read", "rate_limit_login", "rate_limit_chat")
     @classmethod
     def _valid_rate_limit(cls, value: str) -> str:
         # Fail at start-up on a typo rather than on the first request. One limit per setting keeps
@@ -157,6 +217,28 @@ class Settings(BaseSettings):
         # A lease shorter than two heartbeats would let one late heartbeat declare a live worker dead.
         if self.worker_lease_s < 2 * self.heartbeat_s:
             raise ValueError("UNDERWAY_WORKER_LEASE_S must be at least twice UNDERWAY_HEARTBEAT_S")
+        return self
+
+    @model_validator(mode="after")
+    def _chat_channels_fail_closed(self) -> Settings:
+        # A bot without its secret would accept forged updates: refuse to start instead.
+        if self.telegram_bot_token is not None:
+            secret = self.telegram_webhook_secret
+            if secret is None or not _TELEGRAM_SECRET.fullmatch(secret.get_secret_value()):
+                raise ValueError(
+                    "UNDERWAY_TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) is required with "
+                    "UNDERWAY_TELEGRAM_BOT_TOKEN"
+                )
+        if self.whatsapp_access_token is not None:
+            missing = [
+                f"UNDERWAY_{name.upper()}"
+                for name in ("whatsapp_app_secret", "whatsapp_verify_token", "whatsapp_phone_number_id")
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError(f"{', '.join(missing)} required with UNDERWAY_WHATSAPP_ACCESS_TOKEN")
+        if bool(self.llm_base_url) != bool(self.llm_model):
+            raise ValueError("set both UNDERWAY_LLM_BASE_URL and UNDERWAY_LLM_MODEL, or neither")
         return self
 
     @cached_property

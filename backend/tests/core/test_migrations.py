@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import underway.auth.tables
+import underway.chat.tables
 import underway.store.tables  # noqa: F401  (the full metadata)
 from underway.operations.recovery import INTERRUPTED
 from underway.operations.status import OperationStatus
@@ -88,3 +89,17 @@ async def test_a_database_from_before_worker_leases_upgrades_and_recovers_its_wo
     # Claimed before leases existed (no worker recorded): nobody can be running it any more.
     assert interrupted.status is OperationStatus.FAILED and interrupted.error == INTERRUPTED
     assert ran.status is OperationStatus.COMPLETED
+
+
+def test_the_chat_tables_migration_is_reversible(database_url: str) -> None:
+    upgrade_sync(database_url)
+    config = alembic_config(database_url)
+    command.downgrade(config, "0004")
+    engine = _sync_engine(database_url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        assert not [name for name in tables.tables if name.startswith("chat_")]
+    finally:
+        engine.dispose()
+    command.upgrade(config, "head")

@@ -4,6 +4,7 @@ import {
   IconGauge,
   IconHistory,
   IconLogout,
+  IconMessageChatbot,
   IconRoute,
   IconSettings,
   IconShieldLock,
@@ -19,6 +20,7 @@ const LINKS = [
   { to: "/", label: "Dashboard", icon: IconGauge, end: true },
   { to: "/workflows", label: "Workflows", icon: IconRoute, end: false },
   { to: "/history", label: "History", icon: IconHistory, end: false },
+  { to: "/assistant", label: "Assistant", icon: IconMessageChatbot, end: false },
 ] as const;
 
 export function AppLayout() {

@@ -57,6 +57,12 @@ export const routes: RouteObject[] = [
                 }),
               },
               {
+                path: "assistant/:sessionId?",
+                lazy: async () => ({
+                  Component: (await import("@/features/assistant/AssistantPage")).AssistantPage,
+                }),
+              },
+              {
                 path: "settings",
                 lazy: async () => ({
                   Component: (await import("@/features/settings/SettingsPage")).SettingsPage,

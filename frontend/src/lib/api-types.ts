@@ -2,6 +2,13 @@
 export type {
   ApiKey,
   Artifact,
+  ChatButton,
+  ChatChannels,
+  ChatLink,
+  ChatMessage,
+  ChatSession,
+  ChatSessionDetail,
+  LinkCode,
   NewApiKey as ApiKeyCreated,
   Operation,
   OperationEvent,

@@ -21,6 +21,8 @@ from starlette.responses import Response
 from underway.api.problems import problem_response
 from underway.api.ratelimit import RateLimited
 from underway.auth import errors as auth
+from underway.chat.store.links import LinkNotFound
+from underway.chat.store.sessions import SessionNotFound
 from underway.operations import errors as core
 from underway.problems import FieldProblem, ProblemType
 
@@ -173,6 +175,10 @@ async def _core_error(request: Request, exc: Exception) -> Response:
     return problem_response(400, detail=msg, instance=path)
 
 
+async def _chat_not_found(request: Request, exc: Exception) -> Response:
+    return problem_response(404, type_=ProblemType.NOT_FOUND, detail=str(exc), instance=request.url.path)
+
+
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 
@@ -184,6 +190,8 @@ def register_exception_handlers(app: FastAPI) -> None:
         RateLimited: _rate_limited,
         auth.AuthError: _auth_error,
         core.UnderwayError: _core_error,
+        SessionNotFound: _chat_not_found,
+        LinkNotFound: _chat_not_found,
     }
     for exc_type, handler in handlers.items():
         app.add_exception_handler(exc_type, handler)

@@ -14,6 +14,7 @@ from underway.auth.secret import load_secret_key
 from underway.auth.service import AuthService
 from underway.auth.tokens import TokenCodec
 from underway.auth.users import count_enabled_admins
+from underway.chat.service import ChatService
 from underway.runtime import Runtime
 
 log = logging.getLogger("underway.api")
@@ -37,10 +38,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await auth.warm_up()
         if await count_enabled_admins(runtime.engine) == 0:
             log.warning("no administrator exists yet: run `underway users create NAME --admin`")
-        state.start(runtime, auth)
-        app.state.runtime = runtime
-        try:
-            yield
-        finally:
-            state.stop()
-            app.state.runtime = None
+        async with ChatService.open(
+            settings, runtime.engine, runtime.service, runtime.registry, state.limiter
+        ) as chat:
+            state.start(runtime, auth, chat)
+            app.state.runtime = runtime
+            try:
+                yield
+            finally:
+                state.stop()
+                app.state.runtime = None

@@ -79,6 +79,7 @@ class RateLimiter:
                 "read": parse(settings.rate_limit_read),
                 "login-ip": parse(settings.rate_limit_login),
                 "login-user": parse(settings.rate_limit_login),
+                "chat": parse(settings.rate_limit_chat),
             },
             settings.redis_url,
             on_reject,
@@ -103,6 +104,16 @@ class RateLimiter:
             remaining=max(0, stats.remaining),
             reset_s=max(0, math.ceil(stats.reset_time - time.time())),
         )
+
+    async def retry_after(self, policy: str, key: str) -> int | None:
+        """Count one hit without a request (the chat interfaces: messages, and submissions from
+        chats, on the same counters as the API); seconds to wait when spent, else None."""
+        verdict = await self.hit(policy, key)
+        if verdict is None or verdict.allowed:
+            return None
+        if self._on_reject is not None:
+            self._on_reject(policy)
+        return max(1, verdict.reset_s)
 
     async def enforce(self, conn: HTTPConnection, checks: Iterable[tuple[str, str]]) -> None:
         """Count the request against each ``(policy, key)``; raise RateLimited if any is spent."""

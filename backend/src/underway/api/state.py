@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection
 from underway.api.metrics import Metrics
 from underway.api.ratelimit import RateLimiter
 from underway.auth.service import AuthService
+from underway.chat.service import ChatService
 from underway.runtime import Runtime
 from underway.settings import Settings
 
@@ -26,12 +27,13 @@ class ApiState:
     limiter: RateLimiter
     _runtime: Runtime | None = field(default=None, repr=False)
     _auth: AuthService | None = field(default=None, repr=False)
+    _chat: ChatService | None = field(default=None, repr=False)
 
-    def start(self, runtime: Runtime, auth: AuthService) -> None:
-        self._runtime, self._auth = runtime, auth
+    def start(self, runtime: Runtime, auth: AuthService, chat: ChatService) -> None:
+        self._runtime, self._auth, self._chat = runtime, auth, chat
 
     def stop(self) -> None:
-        self._runtime = self._auth = None
+        self._runtime = self._auth = self._chat = None
 
     @property
     def runtime(self) -> Runtime:
@@ -44,6 +46,12 @@ class ApiState:
         if self._auth is None:
             raise RuntimeError("the API is not started (its lifespan has not run)")
         return self._auth
+
+    @property
+    def chat(self) -> ChatService:
+        if self._chat is None:
+            raise RuntimeError("the API is not started (its lifespan has not run)")
+        return self._chat
 
 
 def get_api_state(conn: HTTPConnection) -> ApiState:
@@ -61,6 +69,10 @@ def get_auth(conn: HTTPConnection) -> AuthService:
     return get_api_state(conn).auth
 
 
+def get_chat(conn: HTTPConnection) -> ChatService:
+    return get_api_state(conn).chat
+
+
 def get_settings(conn: HTTPConnection) -> Settings:
     return get_api_state(conn).settings
 
@@ -69,3 +81,4 @@ StateDep = Annotated[ApiState, Depends(get_api_state)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 AuthDep = Annotated[AuthService, Depends(get_auth)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ChatDep = Annotated[ChatService, Depends(get_chat)]

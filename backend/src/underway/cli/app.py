@@ -137,6 +137,7 @@ app.add_typer(ops_app, name="ops")
 app.add_typer(api_keys_app, name="api-keys")
 
 # Serving and administration: the web service, the published schemas, accounts.
+from underway.cli.chat import chat_app  # noqa: E402
 from underway.cli.schema import schema  # noqa: E402
 from underway.cli.serve import serve  # noqa: E402
 from underway.cli.users import users_app  # noqa: E402
@@ -148,3 +149,4 @@ app.command()(worker)
 app.command()(schema)
 app.add_typer(users_app, name="users")
 app.add_typer(workers_app, name="workers")
+app.add_typer(chat_app, name="chat")

@@ -135,6 +135,300 @@ export const ArtifactSchema = {
     type: 'object'
 } as const;
 
+export const ChannelSchema = {
+    enum: [
+        'telegram',
+        'whatsapp',
+        'web'
+    ],
+    title: 'Channel',
+    type: 'string'
+} as const;
+
+export const ChatButtonSchema = {
+    description: 'A button under a message; pressing it sends ``command`` as if it was typed.',
+    properties: {
+        command: {
+            title: 'Command',
+            type: 'string'
+        },
+        label: {
+            title: 'Label',
+            type: 'string'
+        }
+    },
+    required: [
+        'label',
+        'command'
+    ],
+    title: 'ChatButton',
+    type: 'object'
+} as const;
+
+export const ChatChannelsSchema = {
+    description: 'Which chat interfaces this server offers.',
+    properties: {
+        language_model: {
+            description: 'Free-text messages are understood by a language model.',
+            title: 'Language Model',
+            type: 'boolean'
+        },
+        telegram: {
+            title: 'Telegram',
+            type: 'boolean'
+        },
+        whatsapp: {
+            title: 'Whatsapp',
+            type: 'boolean'
+        }
+    },
+    required: [
+        'telegram',
+        'whatsapp',
+        'language_model'
+    ],
+    title: 'ChatChannels',
+    type: 'object'
+} as const;
+
+export const ChatExchangeSchema = {
+    description: 'What one message produced: the stored message and the assistant\'s replies.',
+    properties: {
+        messages: {
+            items: {
+                $ref: '#/components/schemas/ChatMessage'
+            },
+            title: 'Messages',
+            type: 'array'
+        }
+    },
+    required: [
+        'messages'
+    ],
+    title: 'ChatExchange',
+    type: 'object'
+} as const;
+
+export const ChatLinkSchema = {
+    description: 'A Telegram or WhatsApp chat that acts as an Underway user.',
+    properties: {
+        channel: {
+            $ref: '#/components/schemas/Channel'
+        },
+        chat_id: {
+            title: 'Chat Id',
+            type: 'string'
+        },
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        display_name: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Display Name'
+        },
+        id: {
+            title: 'Id',
+            type: 'string'
+        },
+        user_id: {
+            title: 'User Id',
+            type: 'string'
+        },
+        username: {
+            title: 'Username',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'channel',
+        'chat_id',
+        'display_name',
+        'user_id',
+        'username',
+        'created_at'
+    ],
+    title: 'ChatLink',
+    type: 'object'
+} as const;
+
+export const ChatMessageSchema = {
+    properties: {
+        buttons: {
+            items: {
+                $ref: '#/components/schemas/ChatButton'
+            },
+            title: 'Buttons',
+            type: 'array'
+        },
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        id: {
+            title: 'Id',
+            type: 'integer'
+        },
+        operation_ids: {
+            description: 'Operations this message started (follow them live).',
+            items: {
+                type: 'string'
+            },
+            title: 'Operation Ids',
+            type: 'array'
+        },
+        role: {
+            $ref: '#/components/schemas/ChatRole'
+        },
+        text: {
+            title: 'Text',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'role',
+        'text',
+        'buttons',
+        'operation_ids',
+        'created_at'
+    ],
+    title: 'ChatMessage',
+    type: 'object'
+} as const;
+
+export const ChatMessageCreateSchema = {
+    additionalProperties: false,
+    properties: {
+        text: {
+            description: 'What the user typed: a command such as `/run demo.sleep steps=5`, or free text.',
+            maxLength: 4000,
+            minLength: 1,
+            pattern: '^[^\\x00]*\\S[^\\x00]*$',
+            title: 'Text',
+            type: 'string'
+        }
+    },
+    required: [
+        'text'
+    ],
+    title: 'ChatMessageCreate',
+    type: 'object'
+} as const;
+
+export const ChatRoleSchema = {
+    enum: [
+        'user',
+        'assistant'
+    ],
+    title: 'ChatRole',
+    type: 'string'
+} as const;
+
+export const ChatSessionSchema = {
+    properties: {
+        channel: {
+            $ref: '#/components/schemas/Channel'
+        },
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        id: {
+            title: 'Id',
+            type: 'string'
+        },
+        title: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'The session\'s first message, shortened.',
+            title: 'Title'
+        },
+        updated_at: {
+            format: 'date-time',
+            title: 'Updated At',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'channel',
+        'title',
+        'created_at',
+        'updated_at'
+    ],
+    title: 'ChatSession',
+    type: 'object'
+} as const;
+
+export const ChatSessionDetailSchema = {
+    properties: {
+        channel: {
+            $ref: '#/components/schemas/Channel'
+        },
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        id: {
+            title: 'Id',
+            type: 'string'
+        },
+        messages: {
+            items: {
+                $ref: '#/components/schemas/ChatMessage'
+            },
+            title: 'Messages',
+            type: 'array'
+        },
+        title: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'The session\'s first message, shortened.',
+            title: 'Title'
+        },
+        updated_at: {
+            format: 'date-time',
+            title: 'Updated At',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'channel',
+        'title',
+        'created_at',
+        'updated_at',
+        'messages'
+    ],
+    title: 'ChatSessionDetail',
+    type: 'object'
+} as const;
+
 export const EventTypeSchema = {
     enum: [
         'status',
@@ -191,6 +485,27 @@ export const HealthSchema = {
         }
     },
     title: 'Health',
+    type: 'object'
+} as const;
+
+export const LinkCodeSchema = {
+    properties: {
+        code: {
+            description: 'Send `/link CODE` to the bot; works once, until `expires_at`.',
+            title: 'Code',
+            type: 'string'
+        },
+        expires_at: {
+            format: 'date-time',
+            title: 'Expires At',
+            type: 'string'
+        }
+    },
+    required: [
+        'code',
+        'expires_at'
+    ],
+    title: 'LinkCode',
     type: 'object'
 } as const;
 

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
+import type { AdminChatLinksData, AdminChatLinksErrors, AdminChatLinksResponses, AdminChatRevokeData, AdminChatRevokeErrors, AdminChatRevokeResponses, AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, ChatChannelsData, ChatChannelsErrors, ChatChannelsResponses, ChatCreateLinkCodeData, ChatCreateLinkCodeErrors, ChatCreateLinkCodeResponses, ChatCreateSessionData, ChatCreateSessionErrors, ChatCreateSessionResponses, ChatDeleteSessionData, ChatDeleteSessionErrors, ChatDeleteSessionResponses, ChatLinksData, ChatLinksErrors, ChatLinksResponses, ChatSendData, ChatSendErrors, ChatSendResponses, ChatSessionData, ChatSessionErrors, ChatSessionResponses, ChatSessionsData, ChatSessionsErrors, ChatSessionsResponses, ChatUnlinkData, ChatUnlinkErrors, ChatUnlinkResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,26 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * List every linked chat
+ */
+export const adminChatLinks = <ThrowOnError extends boolean = false>(options?: Options<AdminChatLinksData, ThrowOnError>) => (options?.client ?? client).get<AdminChatLinksResponses, AdminChatLinksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/chat/links',
+    ...options
+});
+
+/**
+ * Revoke a chat link
+ *
+ * The chat stops acting as its user at once; its owner can link it again with a new code.
+ */
+export const adminChatRevoke = <ThrowOnError extends boolean = false>(options: Options<AdminChatRevokeData, ThrowOnError>) => (options.client ?? client).delete<AdminChatRevokeResponses, AdminChatRevokeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/chat/links/{link_id}',
+    ...options
+});
 
 /**
  * List everyone's operations
@@ -178,6 +198,106 @@ export const authToken = <ThrowOnError extends boolean = false>(options: Options
     ...options,
     headers: {
         'Content-Type': 'application/x-www-form-urlencoded',
+        ...options.headers
+    }
+});
+
+/**
+ * Which chat interfaces this server offers
+ */
+export const chatChannels = <ThrowOnError extends boolean = false>(options?: Options<ChatChannelsData, ThrowOnError>) => (options?.client ?? client).get<ChatChannelsResponses, ChatChannelsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/channels',
+    ...options
+});
+
+/**
+ * Create a one-time code to link a Telegram or WhatsApp chat
+ *
+ * Send `/link CODE` to the bot before `expires_at`. Only its hash is stored; creating a new
+ * code makes your earlier unused ones stop working.
+ */
+export const chatCreateLinkCode = <ThrowOnError extends boolean = false>(options?: Options<ChatCreateLinkCodeData, ThrowOnError>) => (options?.client ?? client).post<ChatCreateLinkCodeResponses, ChatCreateLinkCodeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/link-codes',
+    ...options
+});
+
+/**
+ * List your linked chats
+ */
+export const chatLinks = <ThrowOnError extends boolean = false>(options?: Options<ChatLinksData, ThrowOnError>) => (options?.client ?? client).get<ChatLinksResponses, ChatLinksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/links',
+    ...options
+});
+
+/**
+ * Unlink a chat
+ *
+ * The chat stops acting as you at once. Another user's link is reported as not found.
+ */
+export const chatUnlink = <ThrowOnError extends boolean = false>(options: Options<ChatUnlinkData, ThrowOnError>) => (options.client ?? client).delete<ChatUnlinkResponses, ChatUnlinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/links/{link_id}',
+    ...options
+});
+
+/**
+ * List your web chat sessions
+ *
+ * Your 50 most recently active web chat sessions, newest first.
+ */
+export const chatSessions = <ThrowOnError extends boolean = false>(options?: Options<ChatSessionsData, ThrowOnError>) => (options?.client ?? client).get<ChatSessionsResponses, ChatSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/sessions',
+    ...options
+});
+
+/**
+ * Start a web chat session
+ */
+export const chatCreateSession = <ThrowOnError extends boolean = false>(options?: Options<ChatCreateSessionData, ThrowOnError>) => (options?.client ?? client).post<ChatCreateSessionResponses, ChatCreateSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/sessions',
+    ...options
+});
+
+/**
+ * Delete a web chat session
+ *
+ * Deletes its messages too; operations it started are not touched.
+ */
+export const chatDeleteSession = <ThrowOnError extends boolean = false>(options: Options<ChatDeleteSessionData, ThrowOnError>) => (options.client ?? client).delete<ChatDeleteSessionResponses, ChatDeleteSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/sessions/{session_id}',
+    ...options
+});
+
+/**
+ * Get a web chat session with its messages
+ *
+ * The session and its last 500 messages, oldest first. Another user's session is not found.
+ */
+export const chatSession = <ThrowOnError extends boolean = false>(options: Options<ChatSessionData, ThrowOnError>) => (options.client ?? client).get<ChatSessionResponses, ChatSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/sessions/{session_id}',
+    ...options
+});
+
+/**
+ * Send a message to the assistant
+ *
+ * Stores your message and answers it: the response holds both, your message first. A reply that
+ * started an operation lists it in ``operation_ids``; follow it on its stream. Counted against
+ * the chat rate limit (and a run against the submit limit, like POST /operations).
+ */
+export const chatSend = <ThrowOnError extends boolean = false>(options: Options<ChatSendData, ThrowOnError>) => (options.client ?? client).post<ChatSendResponses, ChatSendErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/chat/sessions/{session_id}/messages',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
         ...options.headers
     }
 });

@@ -85,6 +85,194 @@ export type Artifact = {
 };
 
 /**
+ * Channel
+ */
+export type Channel = 'telegram' | 'whatsapp' | 'web';
+
+/**
+ * ChatButton
+ *
+ * A button under a message; pressing it sends ``command`` as if it was typed.
+ */
+export type ChatButton = {
+    /**
+     * Command
+     */
+    command: string;
+    /**
+     * Label
+     */
+    label: string;
+};
+
+/**
+ * ChatChannels
+ *
+ * Which chat interfaces this server offers.
+ */
+export type ChatChannels = {
+    /**
+     * Language Model
+     *
+     * Free-text messages are understood by a language model.
+     */
+    language_model: boolean;
+    /**
+     * Telegram
+     */
+    telegram: boolean;
+    /**
+     * Whatsapp
+     */
+    whatsapp: boolean;
+};
+
+/**
+ * ChatExchange
+ *
+ * What one message produced: the stored message and the assistant's replies.
+ */
+export type ChatExchange = {
+    /**
+     * Messages
+     */
+    messages: Array<ChatMessage>;
+};
+
+/**
+ * ChatLink
+ *
+ * A Telegram or WhatsApp chat that acts as an Underway user.
+ */
+export type ChatLink = {
+    channel: Channel;
+    /**
+     * Chat Id
+     */
+    chat_id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Display Name
+     */
+    display_name: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Username
+     */
+    username: string;
+};
+
+/**
+ * ChatMessage
+ */
+export type ChatMessage = {
+    /**
+     * Buttons
+     */
+    buttons: Array<ChatButton>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Operation Ids
+     *
+     * Operations this message started (follow them live).
+     */
+    operation_ids: Array<string>;
+    role: ChatRole;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * ChatMessageCreate
+ */
+export type ChatMessageCreate = {
+    /**
+     * Text
+     *
+     * What the user typed: a command such as `/run demo.sleep steps=5`, or free text.
+     */
+    text: string;
+};
+
+/**
+ * ChatRole
+ */
+export type ChatRole = 'user' | 'assistant';
+
+/**
+ * ChatSession
+ */
+export type ChatSession = {
+    channel: Channel;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Title
+     *
+     * The session's first message, shortened.
+     */
+    title: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ChatSessionDetail
+ */
+export type ChatSessionDetail = {
+    channel: Channel;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Messages
+     */
+    messages: Array<ChatMessage>;
+    /**
+     * Title
+     *
+     * The session's first message, shortened.
+     */
+    title: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * EventType
  */
 export type EventType = 'status' | 'progress' | 'stage' | 'log';
@@ -117,6 +305,22 @@ export type Health = {
      * Status
      */
     status?: 'ok';
+};
+
+/**
+ * LinkCode
+ */
+export type LinkCode = {
+    /**
+     * Code
+     *
+     * Send `/link CODE` to the bot; works once, until `expires_at`.
+     */
+    code: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
 };
 
 /**
@@ -824,6 +1028,89 @@ export type WorkflowInfo = {
     title: string;
 };
 
+export type AdminChatLinksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/chat/links';
+};
+
+export type AdminChatLinksErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminChatLinksError = AdminChatLinksErrors[keyof AdminChatLinksErrors];
+
+export type AdminChatLinksResponses = {
+    /**
+     * Response Adminchat-Links
+     *
+     * Successful Response
+     */
+    200: Array<ChatLink>;
+};
+
+export type AdminChatLinksResponse = AdminChatLinksResponses[keyof AdminChatLinksResponses];
+
+export type AdminChatRevokeData = {
+    body?: never;
+    path: {
+        /**
+         * Link Id
+         *
+         * A chat link's id.
+         */
+        link_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/chat/links/{link_id}';
+};
+
+export type AdminChatRevokeErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminChatRevokeError = AdminChatRevokeErrors[keyof AdminChatRevokeErrors];
+
+export type AdminChatRevokeResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AdminChatRevokeResponse = AdminChatRevokeResponses[keyof AdminChatRevokeResponses];
+
 export type AdminOperationsListData = {
     body?: never;
     path?: never;
@@ -1464,6 +1751,367 @@ export type AuthTokenResponses = {
 };
 
 export type AuthTokenResponse = AuthTokenResponses[keyof AuthTokenResponses];
+
+export type ChatChannelsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/chat/channels';
+};
+
+export type ChatChannelsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatChannelsError = ChatChannelsErrors[keyof ChatChannelsErrors];
+
+export type ChatChannelsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ChatChannels;
+};
+
+export type ChatChannelsResponse = ChatChannelsResponses[keyof ChatChannelsResponses];
+
+export type ChatCreateLinkCodeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/chat/link-codes';
+};
+
+export type ChatCreateLinkCodeErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatCreateLinkCodeError = ChatCreateLinkCodeErrors[keyof ChatCreateLinkCodeErrors];
+
+export type ChatCreateLinkCodeResponses = {
+    /**
+     * Successful Response
+     */
+    201: LinkCode;
+};
+
+export type ChatCreateLinkCodeResponse = ChatCreateLinkCodeResponses[keyof ChatCreateLinkCodeResponses];
+
+export type ChatLinksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/chat/links';
+};
+
+export type ChatLinksErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatLinksError = ChatLinksErrors[keyof ChatLinksErrors];
+
+export type ChatLinksResponses = {
+    /**
+     * Response Chat-Links
+     *
+     * Successful Response
+     */
+    200: Array<ChatLink>;
+};
+
+export type ChatLinksResponse = ChatLinksResponses[keyof ChatLinksResponses];
+
+export type ChatUnlinkData = {
+    body?: never;
+    path: {
+        /**
+         * Link Id
+         *
+         * A chat link's id.
+         */
+        link_id: string;
+    };
+    query?: never;
+    url: '/api/v1/chat/links/{link_id}';
+};
+
+export type ChatUnlinkErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatUnlinkError = ChatUnlinkErrors[keyof ChatUnlinkErrors];
+
+export type ChatUnlinkResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ChatUnlinkResponse = ChatUnlinkResponses[keyof ChatUnlinkResponses];
+
+export type ChatSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/chat/sessions';
+};
+
+export type ChatSessionsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatSessionsError = ChatSessionsErrors[keyof ChatSessionsErrors];
+
+export type ChatSessionsResponses = {
+    /**
+     * Response Chat-Sessions
+     *
+     * Successful Response
+     */
+    200: Array<ChatSession>;
+};
+
+export type ChatSessionsResponse = ChatSessionsResponses[keyof ChatSessionsResponses];
+
+export type ChatCreateSessionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/chat/sessions';
+};
+
+export type ChatCreateSessionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatCreateSessionError = ChatCreateSessionErrors[keyof ChatCreateSessionErrors];
+
+export type ChatCreateSessionResponses = {
+    /**
+     * Successful Response
+     */
+    201: ChatSession;
+};
+
+export type ChatCreateSessionResponse = ChatCreateSessionResponses[keyof ChatCreateSessionResponses];
+
+export type ChatDeleteSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Session Id
+         *
+         * A chat session's id.
+         */
+        session_id: string;
+    };
+    query?: never;
+    url: '/api/v1/chat/sessions/{session_id}';
+};
+
+export type ChatDeleteSessionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatDeleteSessionError = ChatDeleteSessionErrors[keyof ChatDeleteSessionErrors];
+
+export type ChatDeleteSessionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ChatDeleteSessionResponse = ChatDeleteSessionResponses[keyof ChatDeleteSessionResponses];
+
+export type ChatSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Session Id
+         *
+         * A chat session's id.
+         */
+        session_id: string;
+    };
+    query?: never;
+    url: '/api/v1/chat/sessions/{session_id}';
+};
+
+export type ChatSessionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatSessionError = ChatSessionErrors[keyof ChatSessionErrors];
+
+export type ChatSessionResponses = {
+    /**
+     * Successful Response
+     */
+    200: ChatSessionDetail;
+};
+
+export type ChatSessionResponse = ChatSessionResponses[keyof ChatSessionResponses];
+
+export type ChatSendData = {
+    body: ChatMessageCreate;
+    path: {
+        /**
+         * Session Id
+         *
+         * A chat session's id.
+         */
+        session_id: string;
+    };
+    query?: never;
+    url: '/api/v1/chat/sessions/{session_id}/messages';
+};
+
+export type ChatSendErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type ChatSendError = ChatSendErrors[keyof ChatSendErrors];
+
+export type ChatSendResponses = {
+    /**
+     * Successful Response
+     */
+    200: ChatExchange;
+};
+
+export type ChatSendResponse = ChatSendResponses[keyof ChatSendResponses];
 
 export type HealthLiveData = {
     body?: never;

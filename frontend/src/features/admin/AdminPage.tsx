@@ -1,6 +1,7 @@
 import { Stack, Tabs } from "@mantine/core";
 import { PageHeader } from "@/components/PageHeader";
 import { AdminOperations } from "./AdminOperations";
+import { ChatLinksAdminPanel } from "./ChatLinksAdminPanel";
 import { QueuePanel } from "./QueuePanel";
 import { UsersPanel } from "./UsersPanel";
 
@@ -12,6 +13,7 @@ export function AdminPage() {
         <Tabs.List mb="md">
           <Tabs.Tab value="operations">Operations</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
+          <Tabs.Tab value="chat">Chat links</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="operations">
           <Stack gap="lg">
@@ -21,6 +23,9 @@ export function AdminPage() {
         </Tabs.Panel>
         <Tabs.Panel value="users">
           <UsersPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="chat">
+          <ChatLinksAdminPanel />
         </Tabs.Panel>
       </Tabs>
     </>

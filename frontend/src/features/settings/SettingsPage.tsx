@@ -13,6 +13,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { useCurrentUser } from "@/features/auth/api";
 import { formatDateTime } from "@/lib/format";
 import { ApiKeysPanel } from "./ApiKeysPanel";
+import { ChatPanel } from "./ChatPanel";
 
 function Appearance() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -85,6 +86,7 @@ export function SettingsPage() {
       <Account />
       <Appearance />
       <ApiKeysPanel />
+      <ChatPanel />
     </Stack>
   );
 }

@@ -17,11 +17,14 @@ API_PREFIX = "/api/v1"
 def build_api_router(settings: Settings) -> APIRouter:
     from underway.api import streams
     from underway.api.routes import (
+        admin_chat,
         admin_operations,
         admin_users,
         admin_workers,
         api_keys,
         auth,
+        chat,
+        chat_webhooks,
         health,
         metrics,
         operations,
@@ -42,6 +45,9 @@ def build_api_router(settings: Settings) -> APIRouter:
         stats,
         admin_operations,
         admin_workers,
+        chat,
+        chat_webhooks,
+        admin_chat,
         streams,  # the WebSocket routes
     ):
         api.include_router(module.router)

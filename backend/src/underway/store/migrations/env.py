@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import underway.auth.tables
+import underway.chat.tables
 import underway.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
