@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         description="A worker silent for this long is presumed dead; its operations are settled "
         "(at least 2 heartbeats).",
     )
-    workflow_modules: list[str] = Field(
+    workflow_modules: CommaList = Field(
         default_factory=list,
         description="Extra Python modules to import for their workflows (comma-separated).",
     )
@@ -119,7 +119,9 @@ class Settings(BaseSettings):
         "frontend/dist when it exists.",
     )
 
-    @field_validator("cors_origins", "allowed_ws_origins", "worker_capabilities", mode="before")
+    @field_validator(
+        "cors_origins", "allowed_ws_origins", "worker_capabilities", "workflow_modules", mode="before"
+    )
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -125,7 +125,17 @@ def workflows(
 
 
 def main() -> None:
-    app()
+    from underway.cli.config_errors import configuration_problem
+
+    try:
+        app()
+    except Exception as exc:
+        # A bad UNDERWAY_* value or an unimportable workflow module: one readable line, no traceback.
+        problem = configuration_problem(exc)
+        if problem is None:
+            raise
+        err_console.print(f"[red]{problem}[/]", highlight=False, soft_wrap=True)
+        raise SystemExit(ExitCode.USAGE) from None
 
 
 # Remote mode: commands that talk to a server (underway/cli/remote/).
