@@ -43,7 +43,6 @@ def serve(
     from underway.api.app import create_app
     from underway.api.server import uvicorn_config
     from underway.api.static import mount_web_app, web_dir_of
-
     from underway.workflows.registry import load_workflow_modules
 
     settings = Settings() if workers is None else Settings(workers=workers)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from functools import partial
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from importlib.metadata import entry_points
 
 from pydantic import BaseModel
@@ -97,5 +97,5 @@ def load_workflow_modules(extra_modules: Iterable[str] = ()) -> None:
 def _import(name: str, load: Callable[[], object]) -> None:
     try:
         load()
-    except Exception as exc:  # noqa: BLE001 (any failure of user code at import is reported as one)
+    except Exception as exc:
         raise WorkflowModuleError(name, exc) from exc
