@@ -30,6 +30,8 @@ export const emptyFilters: OperationFilters = {
 };
 
 export const PAGE_SIZE = 25;
+/** How often a queued operation's page re-reads why it waits (blocked_reason). */
+export const QUEUED_REFRESH_MS = 5000;
 
 export const operationKeys = {
   all: ["operations"] as const,
@@ -90,6 +92,9 @@ export function operationQuery(id: string) {
       return data;
     },
     staleTime: 0,
+    // Whether a worker can start a queued operation changes without an event (a worker drained,
+    // resumed or gone): look again while it waits. It stops once the answer is no longer queued.
+    refetchInterval: (query) => (query.state.data?.status === "queued" ? QUEUED_REFRESH_MS : false),
   });
 }
 
