@@ -5,6 +5,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
 import { PageLoader } from "@/components/PageLoader";
+import { activityKeys } from "@/features/activity/api";
 import { type OperationFilters, operationKeys, operationsListQuery } from "@/features/operations/api";
 import { ConnectionIndicator } from "@/features/operations/ConnectionIndicator";
 import { filtersFromSearch, filtersToSearch } from "@/features/operations/filters-url";
@@ -35,6 +36,11 @@ export function AdminOperations() {
     () => queryClient.invalidateQueries({ queryKey: queueQuery.queryKey }),
     REFRESH_EVERY_MS,
   );
+  // An operation finished: the charts count it now rather than at their next refresh.
+  const refreshCharts = useThrottledCallback(
+    () => queryClient.invalidateQueries({ queryKey: activityKeys.all }),
+    REFRESH_EVERY_MS,
+  );
   // A new operation is not in the loaded pages: reload the first page to show it.
   const refreshList = useThrottledCallback(
     () => queryClient.invalidateQueries({ queryKey: listQuery.queryKey }),
@@ -53,6 +59,7 @@ export function AdminOperations() {
       if (!known.has(event.operation_id) && event.status === "queued") refreshList();
       if (isTerminal(event.status)) {
         void queryClient.invalidateQueries({ queryKey: operationKeys.detail(event.operation_id) });
+        refreshCharts();
       }
     },
     onState: (state) => {
