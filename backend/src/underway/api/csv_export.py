@@ -102,6 +102,6 @@ def operations_csv(service: OperationService, flt: OperationFilter, name: str) -
 CSV_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {
         "description": f"CSV with a header row: {', '.join(COLUMNS)}. Times are ISO 8601 UTC.",
-        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
     }
 }

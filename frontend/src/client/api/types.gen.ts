@@ -1142,7 +1142,7 @@ export type AdminOperationsExportResponses = {
     /**
      * CSV with a header row: id, workflow, owner, status, priority, created_at, started_at, finished_at, duration_s, percent, stage, attempt, queue_position, blocked_reason, error. Times are ISO 8601 UTC.
      */
-    200: string;
+    200: Blob | File;
 };
 
 export type AdminOperationsExportResponse = AdminOperationsExportResponses[keyof AdminOperationsExportResponses];
@@ -1984,7 +1984,7 @@ export type OperationsExportResponses = {
     /**
      * CSV with a header row: id, workflow, owner, status, priority, created_at, started_at, finished_at, duration_s, percent, stage, attempt, queue_position, blocked_reason, error. Times are ISO 8601 UTC.
      */
-    200: string;
+    200: Blob | File;
 };
 
 export type OperationsExportResponse = OperationsExportResponses[keyof OperationsExportResponses];

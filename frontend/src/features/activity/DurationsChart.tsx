@@ -18,7 +18,7 @@ export function DurationsChart({
   const name = picked && timed.some((w) => w.workflow === picked) ? picked : busiestWorkflow(timed);
   const workflow = timed.find((w) => w.workflow === name) ?? null;
   const summary = workflow
-    ? `${workflow.workflow}: ${workflow.completed} completed runs, median ${formatDuration(workflow.p50_s)}, ` +
+    ? `${workflow.workflow}: ${workflow.completed} completed ${workflow.completed === 1 ? "run" : "runs"}, median ${formatDuration(workflow.p50_s)}, ` +
       `95th percentile ${formatDuration(workflow.p95_s)}, longest ${formatDuration(workflow.max_s)}.`
     : `No run completed in the last ${span}.`;
   const markers = workflow

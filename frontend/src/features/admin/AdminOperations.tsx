@@ -8,6 +8,7 @@ import { PageLoader } from "@/components/PageLoader";
 import { activityKeys } from "@/features/activity/api";
 import { type OperationFilters, operationKeys, operationsListQuery } from "@/features/operations/api";
 import { ConnectionIndicator } from "@/features/operations/ConnectionIndicator";
+import { ExportCsvButton } from "@/features/operations/ExportCsvButton";
 import { filtersFromSearch, filtersToSearch } from "@/features/operations/filters-url";
 import { applyRowEvent, type LiveRows, withLive } from "@/features/operations/live-rows";
 import { useLiveStream } from "@/features/operations/live-stream";
@@ -81,7 +82,10 @@ export function AdminOperations() {
         <Title order={2} size="h4" id="all-ops-title">
           All operations
         </Title>
-        <ConnectionIndicator connection={connection} />
+        <Group gap="sm">
+          <ConnectionIndicator connection={connection} />
+          <ExportCsvButton scope="all" filters={filters} />
+        </Group>
       </Group>
       <OperationFiltersBar value={filters} onChange={setFilters} withOwner />
       {query.isPending && <PageLoader label="Loading operations" />}

@@ -1,10 +1,12 @@
 // Server state for operations: queries and mutations over the generated client.
 import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import {
+  adminOperationsExport,
   adminOperationsList,
   operationsArtifact,
   operationsCancel,
   operationsEvents,
+  operationsExport,
   operationsGet,
   operationsList,
   operationsSubmit,
@@ -175,4 +177,24 @@ export async function downloadArtifact(operationId: string, name: string): Promi
     throwOnError: true,
   });
   saveBlob(data as Blob, name);
+}
+
+/** The file name the server gave (Content-Disposition), else ``fallback``. */
+export function attachmentName(disposition: string | null, fallback: string): string {
+  const match = disposition?.match(/filename="([^"]+)"/);
+  return match?.[1] ?? fallback;
+}
+
+/** Downloads the listing as CSV with the same filters (every matching operation, not one page). */
+export async function exportOperationsCsv(scope: ListScope, filters: OperationFilters): Promise<void> {
+  const { limit: _pageSize, ...query } = toListQuery(filters);
+  const { data, response } =
+    scope === "all"
+      ? await adminOperationsExport({
+          query: { ...query, owner: filters.owner || undefined },
+          parseAs: "blob",
+          throwOnError: true,
+        })
+      : await operationsExport({ query, parseAs: "blob", throwOnError: true });
+  saveBlob(data as Blob, attachmentName(response.headers.get("Content-Disposition"), "operations.csv"));
 }
