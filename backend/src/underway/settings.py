@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="Key signing access tokens (32+ characters). Unset: generated once into "
         "<data_dir>/secret_key (mode 0600) and reused.",
     )
+    secret_key_file: Path | None = Field(
+        None,
+        description="File holding the key (a Docker or Kubernetes secret), read at start when "
+        "UNDERWAY_SECRET_KEY is unset.",
+    )
     token_ttl_s: int = Field(1800, ge=60, le=7 * 86400, description="Access token lifetime (s).")
     jwt_issuer: str = Field("underway", min_length=1, description="`iss` claim of access tokens.")
     jwt_audience: str = Field("underway-api", min_length=1, description="`aud` of access tokens.")
@@ -147,6 +152,21 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("UNDERWAY_SECRET_KEY must be at least 32 characters")
         return value
+
+    @model_validator(mode="after")
+    def _secret_key_from_file(self) -> Settings:
+        if self.secret_key is not None or self.secret_key_file is None:
+            return self
+        try:
+            key = self.secret_key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(
+                f"UNDERWAY_SECRET_KEY_FILE: cannot read {self.secret_key_file}: {exc.strerror}"
+            ) from None
+        if len(key) < 32:
+            raise ValueError("UNDERWAY_SECRET_KEY_FILE must hold at least 32 characters")
+        self.secret_key = SecretStr(key)
+        return self
 
     @model_validator(mode="after")
     def _timeouts_consistent(self) -> Settings:

@@ -147,6 +147,7 @@ app.add_typer(ops_app, name="ops")
 app.add_typer(api_keys_app, name="api-keys")
 
 # Serving and administration: the web service, the published schemas, accounts.
+from underway.cli.migrate import migrate  # noqa: E402
 from underway.cli.schema import schema  # noqa: E402
 from underway.cli.serve import serve  # noqa: E402
 from underway.cli.users import users_app  # noqa: E402
@@ -156,5 +157,6 @@ from underway.cli.workers import workers_app  # noqa: E402
 app.command()(serve)
 app.command()(worker)
 app.command()(schema)
+app.command()(migrate)
 app.add_typer(users_app, name="users")
 app.add_typer(workers_app, name="workers")
