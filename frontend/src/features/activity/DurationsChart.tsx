@@ -56,7 +56,13 @@ export function DurationsChart({
             data={durationRows(workflow)}
             dataKey="bin"
             series={[{ name: "runs", label: "Runs", color: "indigo.6" }]}
-            referenceLines={markers.map((m) => ({ x: m.x, label: m.label, color: m.color }))}
+            referenceLines={markers.map((m) => ({
+              x: m.x,
+              label: m.label,
+              color: m.color,
+              labelPosition: "insideTopRight" as const,
+            }))}
+            yAxisProps={{ allowDecimals: false }}
             tickLine="y"
             gridAxis="y"
           />

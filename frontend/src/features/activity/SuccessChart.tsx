@@ -25,7 +25,7 @@ export function SuccessChart({ workflows, span }: { workflows: readonly Workflow
         getBarColor={(value) => (value >= 95 ? "teal.6" : value >= 80 ? "yellow.6" : "red.6")}
         yAxisProps={{ width: 120 }}
         xAxisProps={{ domain: [0, 100] }}
-        unit="%"
+        valueFormatter={(value) => `${value}%`}
         gridAxis="x"
         tickLine="x"
         withBarValueLabel
