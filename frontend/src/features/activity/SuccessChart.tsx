@@ -29,6 +29,8 @@ export function SuccessChart({ workflows, span }: { workflows: readonly Workflow
         gridAxis="x"
         tickLine="x"
         withBarValueLabel
+        // Room for the value label of a full (100 %) bar.
+        barChartProps={{ margin: { right: 44 } }}
       />
     </ChartCard>
   );
