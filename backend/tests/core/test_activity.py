@@ -3,7 +3,6 @@ Python reading of the same operations (inserted with exact timestamps, so every 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from sqlalchemy import Table, insert, inspect
 from sqlalchemy import create_engine as sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.support.rows import operation_row
 from underway.activity import ActivityQueries, Window
 from underway.store.engine import alembic_config, create_engine, upgrade, upgrade_sync
 from underway.store.tables import OperationRow
@@ -32,27 +32,16 @@ class Op:
     owner: str = "alice"
 
     def row(self) -> dict[str, object]:
-        return {
-            "id": str(uuid.uuid4()),
-            "workflow": self.workflow,
-            "owner": self.owner,
-            "status": self.status,
-            "priority": "normal",
-            "priority_rank": 1,
-            "params": {},
-            "metadata": {},
-            "timeout_s": 3600.0,
-            "created_at": self.created,
-            "enqueued_at": self.created,
-            "started_at": self.started,
-            "finished_at": self.finished,
-            "artifacts": [],
-            "percent": 0.0,
-            "total_stages": 1,
-            "last_seq": 0,
-            "attempt": 1,
-            "stage_durations": {},
-        }
+        return operation_row(
+            self.status,
+            self.workflow,
+            owner=self.owner,
+            timeout_s=3600.0,
+            created_at=self.created,
+            enqueued_at=self.created,
+            started_at=self.started,
+            finished_at=self.finished,
+        )
 
 
 def ago(**delta: float) -> datetime:

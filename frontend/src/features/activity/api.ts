@@ -6,33 +6,28 @@ import type { ChartWindow } from "./chart-data";
  * and at once when the admin stream sees an operation finish (see AdminOperations). */
 export const CHARTS_REFRESH_MS = 10_000;
 
-const live = { refetchInterval: CHARTS_REFRESH_MS, placeholderData: keepPreviousData } as const;
-
 export const activityKeys = { all: ["activity"] as const };
 
-export function throughputQuery(window: ChartWindow) {
+function activityQuery<T>(name: string, window: ChartWindow, read: (signal: AbortSignal) => Promise<T>) {
   return queryOptions({
-    queryKey: ["activity", "throughput", window],
-    queryFn: async ({ signal }) =>
-      (await statsThroughput({ query: { window }, signal, throwOnError: true })).data,
-    ...live,
+    queryKey: [...activityKeys.all, name, window],
+    queryFn: ({ signal }) => read(signal),
+    refetchInterval: CHARTS_REFRESH_MS,
+    placeholderData: keepPreviousData,
   });
 }
 
-export function workflowsActivityQuery(window: ChartWindow) {
-  return queryOptions({
-    queryKey: ["activity", "workflows", window],
-    queryFn: async ({ signal }) =>
-      (await statsWorkflows({ query: { window }, signal, throwOnError: true })).data,
-    ...live,
+export const throughputQuery = (window: ChartWindow) =>
+  activityQuery("throughput", window, async (signal) => {
+    return (await statsThroughput({ query: { window }, signal, throwOnError: true })).data;
   });
-}
 
-export function queueHistoryQuery(window: ChartWindow) {
-  return queryOptions({
-    queryKey: ["activity", "queue", window],
-    queryFn: async ({ signal }) =>
-      (await adminOperationsQueueHistory({ query: { window }, signal, throwOnError: true })).data,
-    ...live,
+export const workflowsActivityQuery = (window: ChartWindow) =>
+  activityQuery("workflows", window, async (signal) => {
+    return (await statsWorkflows({ query: { window }, signal, throwOnError: true })).data;
   });
-}
+
+export const queueHistoryQuery = (window: ChartWindow) =>
+  activityQuery("queue", window, async (signal) => {
+    return (await adminOperationsQueueHistory({ query: { window }, signal, throwOnError: true })).data;
+  });

@@ -25,6 +25,8 @@ function workerName(worker: WorkerInfo): string {
   return `${worker.hostname}:${worker.pid}`;
 }
 
+const LABELS: Record<WorkerAction, string> = { drain: "Drain", resume: "Resume", deregister: "Deregister" };
+
 const DONE: Record<WorkerAction, string> = {
   drain: "Draining: it takes no new operations from its next heartbeat on.",
   resume: "Resumed: it takes new operations again from its next heartbeat on.",
@@ -175,28 +177,20 @@ export function WorkersPanel() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
-                        {view.canDrain && (
-                          <Button
-                            size="xs"
-                            variant="default"
-                            loading={busy}
-                            onClick={() => act(worker, "drain")}
-                            aria-label={`Drain ${name}`}
-                          >
-                            Drain
-                          </Button>
-                        )}
-                        {view.canResume && (
-                          <Button
-                            size="xs"
-                            variant="light"
-                            loading={busy}
-                            onClick={() => act(worker, "resume")}
-                            aria-label={`Resume ${name}`}
-                          >
-                            Resume
-                          </Button>
-                        )}
+                        {(["drain", "resume"] as const)
+                          .filter((kind) => (kind === "drain" ? view.canDrain : view.canResume))
+                          .map((kind) => (
+                            <Button
+                              key={kind}
+                              size="xs"
+                              variant={kind === "drain" ? "default" : "light"}
+                              loading={busy}
+                              onClick={() => act(worker, kind)}
+                              aria-label={`${LABELS[kind]} ${name}`}
+                            >
+                              {LABELS[kind]}
+                            </Button>
+                          ))}
                         {view.canDeregister && (
                           <Button
                             size="xs"
