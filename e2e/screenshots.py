@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages.app import LoginPage, sign_in
+from pages.charts import ActivityCharts
 from pages.operation import OperationPage
 from support import webapp
 from support.api import Api, create_account
@@ -49,6 +50,12 @@ def _scene(server: UnderwayServer, user: Account) -> tuple[str, str]:
     with Api.sign_in(server.base_url, user) as api:
         report = api.submit("monthly_report", {"month": 3, "year": 2024, "formats": ["pdf", "xlsx", "csv"]})
         api.submit("demo.sleep", {"steps": 3, "step_s": 0.1, "fail_at_step": 2})
+        # Runs of several lengths, so the charts have a distribution to draw.
+        for steps in (1, 2, 3, 5, 8, 13):
+            api.submit("demo.sleep", {"steps": steps, "step_s": 0.3})
+        csv_text = "code,amount\nA1,10\nB2,x\n"
+        rules = [{"column": "amount", "check": "integer"}]
+        api.submit("data_validation", {"csv_text": csv_text, "rules": rules})
         cancelled = api.submit("demo.sleep", {"steps": 400, "step_s": 0.5})
         api.http.post(f"/operations/{cancelled['id']}/cancel").raise_for_status()
         running = api.submit("demo.sleep", {"steps": 2400, "step_s": 0.5})
@@ -56,15 +63,16 @@ def _scene(server: UnderwayServer, user: Account) -> tuple[str, str]:
 
 
 def _shots(page: Page, user: Account, report_id: str, running_id: str, suffix: str, *, phone: bool) -> None:
-    def shot(name: str) -> None:
-        page.screenshot(path=str(OUT / f"{name}-{suffix}.png"))
+    def shot(name: str, *, full_page: bool = False) -> None:
+        page.screenshot(path=str(OUT / f"{name}-{suffix}.png"), full_page=full_page)
 
     LoginPage(page).open()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     shot("login")
     sign_in(page, user)
-    expect(page.get_by_text("Success rate")).to_be_visible()
-    shot("dashboard")
+    expect(page.get_by_text("Success rate", exact=True)).to_be_visible()
+    _charts_drawn(page)
+    shot("dashboard", full_page=True)
     page.goto(f"/operations/{running_id}")
     view = OperationPage(page)
     expect(view.status).to_have_text(re.compile("running"))
@@ -89,12 +97,34 @@ def _shots(page: Page, user: Account, report_id: str, running_id: str, suffix: s
     shot("settings")
 
 
+_SHAPES_SETTLED = """() => new Promise((resolve) => {
+  const read = () => [...document.querySelectorAll(".recharts-surface path, .recharts-surface rect")]
+    .map((shape) => shape.getAttribute("d") ?? shape.getAttribute("height")).join("|");
+  const before = read();
+  requestAnimationFrame(() => setTimeout(() => resolve(before !== "" && read() === before), 150));
+})"""
+
+
+def _charts_drawn(page: Page, *names: str) -> None:
+    charts = ActivityCharts(page)
+    expect(charts.summary("throughput")).not_to_have_text(re.compile("^Nothing finished"))
+    for name in ("throughput", "durations", "success", *names):
+        expect(charts.drawn(name)).to_be_visible()
+    page.mouse.move(0, 0)  # no tooltip from wherever the last click left the pointer
+    # Recharts animates its shapes in (in script, not CSS): wait until they hold still.
+    page.wait_for_function(_SHAPES_SETTLED, polling=250)
+
+
 def _admin_shot(page: Page, server: UnderwayServer, suffix: str) -> None:
     sign_in(page, server.admin)
     page.goto("/admin")
     expect(page.get_by_role("heading", name="Administration", level=1)).to_be_visible()
     expect(page.get_by_role("table").first).to_be_visible()
-    page.screenshot(path=str(OUT / f"admin-{suffix}.png"))
+    _charts_drawn(page, "queue")
+    page.screenshot(path=str(OUT / f"admin-{suffix}.png"), full_page=True)
+    page.get_by_role("tab", name="Workers").click()
+    expect(page.get_by_test_id("worker-state").first).to_be_visible()
+    page.screenshot(path=str(OUT / f"admin-workers-{suffix}.png"))
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pages.app import LoginPage, dashboard_heading, nav_link, navigation, sign_in
+from pages.charts import ActivityCharts
 from pages.operation import OperationPage
 from support.api import Api
 from support.axe import audit
@@ -39,7 +40,10 @@ def test_every_main_page_meets_wcag_aa(
     _expect_accessible(page, "login")
 
     sign_in(page, user)
-    expect(page.get_by_text("Success rate")).to_be_visible()
+    expect(page.get_by_text("Success rate", exact=True)).to_be_visible()
+    charts = ActivityCharts(page)
+    expect(charts.drawn("throughput")).to_be_visible()  # the lazily loaded charts are audited too
+    expect(charts.drawn("durations")).to_be_visible()
     _expect_accessible(page, "dashboard")
 
     page.goto("/workflows")
@@ -67,7 +71,11 @@ def test_every_main_page_meets_wcag_aa(
     admin_page.goto("/admin")
     expect(admin_page.get_by_role("heading", name="Administration", level=1)).to_be_visible()
     expect(admin_page.get_by_text("database: ok")).to_be_visible()
+    expect(ActivityCharts(admin_page).drawn("queue")).to_be_visible()
     _expect_accessible(admin_page, "administration")
+    admin_page.get_by_role("tab", name="Workers").click()
+    expect(admin_page.get_by_test_id("worker-state").first).to_be_visible()
+    _expect_accessible(admin_page, "workers")
 
 
 def test_signing_in_and_moving_around_with_the_keyboard_alone(page: Page, user: Account) -> None:

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         description="A worker silent for this long is presumed dead; its operations are settled "
         "(at least 2 heartbeats).",
     )
-    workflow_modules: list[str] = Field(
+    workflow_modules: CommaList = Field(
         default_factory=list,
         description="Extra Python modules to import for their workflows (comma-separated).",
     )
@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         None,
         description="Key signing access tokens (32+ characters). Unset: generated once into "
         "<data_dir>/secret_key (mode 0600) and reused.",
+    )
+    secret_key_file: Path | None = Field(
+        None,
+        description="File holding the key (a Docker or Kubernetes secret), read at start when "
+        "UNDERWAY_SECRET_KEY is unset.",
     )
     token_ttl_s: int = Field(1800, ge=60, le=7 * 86400, description="Access token lifetime (s).")
     jwt_issuer: str = Field("underway", min_length=1, description="`iss` claim of access tokens.")
@@ -179,7 +184,9 @@ class Settings(BaseSettings):
     )
     llm_timeout_s: float = Field(30, gt=0, le=600, description="How long to wait for the language model (s).")
 
-    @field_validator("cors_origins", "allowed_ws_origins", "worker_capabilities", mode="before")
+    @field_validator(
+        "cors_origins", "allowed_ws_origins", "worker_capabilities", "workflow_modules", mode="before"
+    )
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -205,6 +212,21 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("UNDERWAY_SECRET_KEY must be at least 32 characters")
         return value
+
+    @model_validator(mode="after")
+    def _secret_key_from_file(self) -> Settings:
+        if self.secret_key is not None or self.secret_key_file is None:
+            return self
+        try:
+            key = self.secret_key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(
+                f"UNDERWAY_SECRET_KEY_FILE: cannot read {self.secret_key_file}: {exc.strerror}"
+            ) from None
+        if len(key) < 32:
+            raise ValueError("UNDERWAY_SECRET_KEY_FILE must hold at least 32 characters")
+        self.secret_key = SecretStr(key)
+        return self
 
     @model_validator(mode="after")
     def _timeouts_consistent(self) -> Settings:

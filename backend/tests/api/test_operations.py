@@ -65,6 +65,7 @@ async def test_submit_answers_202_with_location_and_runs(
         ({"workflow": "demo.sleep", "params": {}, "timeout_s": 10**9}, ["body", "timeout_s"]),
         ({"workflow": "demo.sleep", "params": {}, "metadata": {"x": "y" * 20_000}}, ["body", "metadata"]),
         ({"params": {}}, ["body", "workflow"]),
+        ({"workflow": "monthly_report", "params": {"month": 11, "year": 2026}}, ["body", "params", "year"]),
     ],
     ids=[
         "unknown-workflow",
@@ -76,6 +77,7 @@ async def test_submit_answers_202_with_location_and_runs(
         "timeout-above-max",
         "metadata-too-big",
         "missing-workflow",
+        "report-month-without-data",
     ],
 )
 async def test_invalid_submissions_are_422_with_field_errors(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Callable
+from pathlib import Path
 
-from pydantic import SecretStr
+import pytest
+from pydantic import SecretStr, ValidationError
 
 from tests.api.conftest import start_server
 from underway.auth.secret import secret_key_path
@@ -35,3 +37,22 @@ async def test_configured_key_is_used_and_no_file_written(settings_factory: Call
     other = settings_factory(secret_key=SecretStr("z" * 48))
     async with start_server(other) as server, server.client(token) as api:
         assert (await api.get("/users/me")).status_code == 401
+
+
+async def test_key_read_from_a_secret_file(settings_factory: Callable[..., Settings], tmp_path: Path) -> None:
+    secret = tmp_path / "underway_secret_key"
+    secret.write_text("s" * 48 + "\n")  # as `docker compose` mounts it, newline included
+    async with start_server(settings_factory(secret_key_file=secret)) as server:
+        token = await server.token_for("alice")
+    # The same key given directly accepts the token: the file's key (without its newline) signed it.
+    async with (
+        start_server(settings_factory(secret_key=SecretStr("s" * 48))) as server,
+        server.client(token) as api,
+    ):
+        assert (await api.get("/users/me")).status_code == 200
+
+    secret.write_text("short\n")
+    with pytest.raises(ValidationError, match="UNDERWAY_SECRET_KEY_FILE must hold at least 32 characters"):
+        settings_factory(secret_key_file=secret)
+    with pytest.raises(ValidationError, match="UNDERWAY_SECRET_KEY_FILE: cannot read"):
+        settings_factory(secret_key_file=tmp_path / "missing")

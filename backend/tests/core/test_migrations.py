@@ -3,9 +3,7 @@ with its work intact (queued work runs; work left running is recovered by the re
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +16,7 @@ from sqlmodel import SQLModel
 import underway.auth.tables
 import underway.chat.tables
 import underway.store.tables  # noqa: F401  (the full metadata)
+from tests.support.rows import operation_row
 from underway.operations.recovery import INTERRUPTED
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
@@ -39,30 +38,6 @@ def test_the_migrations_create_exactly_the_tables_declared(database_url: str) ->
         engine.dispose()
 
 
-def _operation(status: str, workflow: str, params: dict[str, object]) -> dict[str, object]:
-    now = datetime.now(UTC)
-    return {
-        "id": str(uuid.uuid4()),
-        "workflow": workflow,
-        "owner": "alice",
-        "status": status,
-        "priority": "normal",
-        "priority_rank": 1,
-        "params": params,
-        "metadata": {},
-        "timeout_s": 60.0,
-        "created_at": now,
-        "enqueued_at": now,
-        "started_at": now if status == "running" else None,
-        "artifacts": [],
-        "percent": 0.0,
-        "total_stages": 1,
-        "last_seq": 0,
-        "attempt": 1,
-        "stage_durations": {},
-    }
-
-
 async def test_a_database_from_before_worker_leases_upgrades_and_recovers_its_work(
     database_url: str, settings_factory: Callable[..., Settings]
 ) -> None:
@@ -72,8 +47,8 @@ async def test_a_database_from_before_worker_leases_upgrades_and_recovers_its_wo
     if url.startswith("sqlite:///") and sqlite_file:
         Path(sqlite_file).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "0002")
-    running = _operation("running", "test.fragile", {"seconds": 60})
-    queued = _operation("queued", "demo.sleep", {"steps": 1, "step_s": 0})
+    running = operation_row("running", "test.fragile", params={"seconds": 60})
+    queued = operation_row("queued", "demo.sleep", params={"steps": 1, "step_s": 0})
     engine = _sync_engine(url)
     try:
         tables = MetaData()

@@ -97,7 +97,7 @@ def test_readme_curl_examples_run(server: ThreadedServer, tmp_path: Path) -> Non
         stdin=ADMIN_PASSWORD + "\n",
         timeout=90,
     )
-    assert (work / "report-2024-06.pdf").read_bytes().startswith(b"%PDF-")
+    assert (work / "report-2025-06.pdf").read_bytes().startswith(b"%PDF-")
 
 
 # -- docs/api.md's WebSocket client ------------------------------------------------------------------

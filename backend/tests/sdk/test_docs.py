@@ -50,6 +50,6 @@ def test_sdk_doc_examples_run(
     # The download example left complete files, and nothing else, where it said.
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
         "manifest.json",
-        "report-2024-06.csv",
-        "report-2024-06.pdf",
+        "report-2025-06.csv",
+        "report-2025-06.pdf",
     ]

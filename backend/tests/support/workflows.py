@@ -282,3 +282,16 @@ def _append(path: str, line: str) -> None:
         os.write(fd, (line + "\n").encode())
     finally:
         os.close(fd)
+
+
+class FailWithParams(BaseModel):
+    message: str = Field(min_length=1, max_length=200)
+
+
+@workflow(name="test.fail_with", title="Fail with", params=FailWithParams, stages=[Stage(name="only")])
+async def fail_with(ctx: WorkflowContext, params: FailWithParams) -> Any:
+    """Fails with the message given (what the user sees as the operation's error)."""
+    from underway.operations.errors import WorkflowFailure
+
+    await ctx.stage("only")
+    raise WorkflowFailure(params.message)

@@ -15,11 +15,16 @@ export type {
   OperationPage,
   OperationStatus,
   Priority,
+  QueueHistory,
   QueueSnapshot,
   Stage,
   Stats,
+  Throughput,
   User,
+  WorkerInfo,
+  WorkflowActivity,
   WorkflowInfo,
+  WorkflowsActivity,
 } from "@/client/api";
 
 import type { OperationStatus } from "@/client/api";

@@ -1,8 +1,12 @@
 import "@testing-library/jest-dom/vitest";
 import { notifications } from "@mantine/notifications";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, vi } from "vitest";
 import { FakeWebSocket } from "./fake-websocket";
+
+// findBy*/waitFor wait up to 5 s (1 s by default): a page that lazily loads the chart chunk keeps the
+// module transformer busy for about 2 s on this 2-core machine, delaying the next lazy page too.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();

@@ -125,7 +125,17 @@ def workflows(
 
 
 def main() -> None:
-    app()
+    from underway.cli.config_errors import configuration_problem
+
+    try:
+        app()
+    except Exception as exc:
+        # A bad UNDERWAY_* value or an unimportable workflow module: one readable line, no traceback.
+        problem = configuration_problem(exc)
+        if problem is None:
+            raise
+        err_console.print(f"[red]{problem}[/]", highlight=False, soft_wrap=True)
+        raise SystemExit(ExitCode.USAGE) from None
 
 
 # Remote mode: commands that talk to a server (underway/cli/remote/).
@@ -138,6 +148,7 @@ app.add_typer(api_keys_app, name="api-keys")
 
 # Serving and administration: the web service, the published schemas, accounts.
 from underway.cli.chat import chat_app  # noqa: E402
+from underway.cli.migrate import migrate  # noqa: E402
 from underway.cli.schema import schema  # noqa: E402
 from underway.cli.serve import serve  # noqa: E402
 from underway.cli.users import users_app  # noqa: E402
@@ -147,6 +158,7 @@ from underway.cli.workers import workers_app  # noqa: E402
 app.command()(serve)
 app.command()(worker)
 app.command()(schema)
+app.command()(migrate)
 app.add_typer(users_app, name="users")
 app.add_typer(workers_app, name="workers")
 app.add_typer(chat_app, name="chat")

@@ -43,8 +43,11 @@ def serve(
     from underway.api.app import create_app
     from underway.api.server import uvicorn_config
     from underway.api.static import mount_web_app, web_dir_of
+    from underway.workflows.registry import load_workflow_modules
 
     settings = Settings() if workers is None else Settings(workers=workers)
+    # Here rather than at the app's start-up, where uvicorn would bury the error in a traceback.
+    load_workflow_modules(settings.workflow_modules)
     base_url = f"http://{_display_host(host)}:{port}"
     if bootstrap_admin:
         password = asyncio.run(_bootstrap_admin(settings))

@@ -27,6 +27,8 @@ class OperationRow(SQLModel, table=True):
         Index("ix_operations_created", "created_at", "id"),
         Index("ix_operations_workflow_finished", "workflow", "status", "finished_at"),
         Index("ix_operations_owner_status", "owner", "status"),
+        Index("ix_operations_finished", "finished_at"),
+        Index("ix_operations_owner_finished", "owner", "finished_at"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from importlib.metadata import entry_points
 
 from pydantic import BaseModel
@@ -73,10 +74,28 @@ default_registry = WorkflowRegistry()
 workflow = default_registry.workflow
 
 
+class WorkflowModuleError(Exception):
+    """A module named in ``UNDERWAY_WORKFLOW_MODULES`` (or an entry point) could not be imported."""
+
+    def __init__(self, module: str, cause: BaseException) -> None:
+        self.module = module
+        super().__init__(f"cannot import workflow module {module!r}: {type(cause).__name__}: {cause}")
+
+
 def load_workflow_modules(extra_modules: Iterable[str] = ()) -> None:
     """Import every module that registers workflows: entry points of the ``underway.workflows``
-    group (the built-ins are one) and the modules named in ``UNDERWAY_WORKFLOW_MODULES``."""
+    group (the built-ins are one) and the modules named in ``UNDERWAY_WORKFLOW_MODULES``.
+
+    Raises :class:`WorkflowModuleError` naming the module when one cannot be imported, whatever
+    went wrong inside it (missing, a syntax error, a failing import of its own)."""
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        ep.load()
+        _import(ep.value, ep.load)
     for module in extra_modules:
-        importlib.import_module(module)
+        _import(module, partial(importlib.import_module, module))
+
+
+def _import(name: str, load: Callable[[], object]) -> None:
+    try:
+        load()
+    except Exception as exc:
+        raise WorkflowModuleError(name, exc) from exc

@@ -429,6 +429,33 @@ export const ChatSessionDetailSchema = {
     type: 'object'
 } as const;
 
+export const DurationBinSchema = {
+    properties: {
+        count: {
+            title: 'Count',
+            type: 'integer'
+        },
+        le_s: {
+            anyOf: [
+                {
+                    type: 'number'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Upper bound of the bin (s), inclusive; null: above the last.',
+            title: 'Le S'
+        }
+    },
+    required: [
+        'le_s',
+        'count'
+    ],
+    title: 'DurationBin',
+    type: 'object'
+} as const;
+
 export const EventTypeSchema = {
     enum: [
         'status',
@@ -1117,6 +1144,60 @@ export const ProgressSchema = {
     type: 'object'
 } as const;
 
+export const QueueHistorySchema = {
+    description: 'Queued and running operations over time, every ``bucket_s`` seconds, oldest first.',
+    properties: {
+        bucket_s: {
+            title: 'Bucket S',
+            type: 'integer'
+        },
+        samples: {
+            items: {
+                $ref: '#/components/schemas/QueueSample'
+            },
+            title: 'Samples',
+            type: 'array'
+        },
+        window: {
+            $ref: '#/components/schemas/Window'
+        }
+    },
+    required: [
+        'window',
+        'bucket_s',
+        'samples'
+    ],
+    title: 'QueueHistory',
+    type: 'object'
+} as const;
+
+export const QueueSampleSchema = {
+    properties: {
+        at: {
+            description: 'End of the interval (UTC); the last sample is now.',
+            format: 'date-time',
+            title: 'At',
+            type: 'string'
+        },
+        queued: {
+            title: 'Queued',
+            type: 'integer'
+        },
+        running: {
+            description: 'Running or cancelling.',
+            title: 'Running',
+            type: 'integer'
+        }
+    },
+    required: [
+        'at',
+        'queued',
+        'running'
+    ],
+    title: 'QueueSample',
+    type: 'object'
+} as const;
+
 export const QueueSnapshotSchema = {
     properties: {
         capacity: {
@@ -1311,6 +1392,69 @@ export const StatsSchema = {
         'avg_duration_s'
     ],
     title: 'Stats',
+    type: 'object'
+} as const;
+
+export const ThroughputSchema = {
+    description: 'Operations that finished, per hour and terminal status. Every hour of the window is listed,\noldest first, the last one being the current (partial) hour.',
+    properties: {
+        bucket_s: {
+            title: 'Bucket S',
+            type: 'integer'
+        },
+        buckets: {
+            items: {
+                $ref: '#/components/schemas/ThroughputBucket'
+            },
+            title: 'Buckets',
+            type: 'array'
+        },
+        window: {
+            $ref: '#/components/schemas/Window'
+        }
+    },
+    required: [
+        'window',
+        'bucket_s',
+        'buckets'
+    ],
+    title: 'Throughput',
+    type: 'object'
+} as const;
+
+export const ThroughputBucketSchema = {
+    properties: {
+        cancelled: {
+            title: 'Cancelled',
+            type: 'integer'
+        },
+        completed: {
+            title: 'Completed',
+            type: 'integer'
+        },
+        failed: {
+            title: 'Failed',
+            type: 'integer'
+        },
+        start: {
+            description: 'Start of the hour (UTC).',
+            format: 'date-time',
+            title: 'Start',
+            type: 'string'
+        },
+        timed_out: {
+            title: 'Timed Out',
+            type: 'integer'
+        }
+    },
+    required: [
+        'start',
+        'completed',
+        'failed',
+        'cancelled',
+        'timed_out'
+    ],
+    title: 'ThroughputBucket',
     type: 'object'
 } as const;
 
@@ -1519,6 +1663,16 @@ export const UserUsageSchema = {
     type: 'object'
 } as const;
 
+export const WindowSchema = {
+    description: 'How far back a chart looks.',
+    enum: [
+        '24h',
+        '7d'
+    ],
+    title: 'Window',
+    type: 'string'
+} as const;
+
 export const WorkerInfoSchema = {
     description: 'A worker process in the registry.',
     properties: {
@@ -1624,6 +1778,106 @@ export const WorkerInfoSchema = {
     type: 'object'
 } as const;
 
+export const WorkflowActivitySchema = {
+    properties: {
+        cancelled: {
+            title: 'Cancelled',
+            type: 'integer'
+        },
+        completed: {
+            title: 'Completed',
+            type: 'integer'
+        },
+        durations: {
+            description: 'Run times of completed runs in fixed bins (1 s, 2 s, 5 s, ... 1 h, above).',
+            items: {
+                $ref: '#/components/schemas/DurationBin'
+            },
+            title: 'Durations',
+            type: 'array'
+        },
+        failed: {
+            title: 'Failed',
+            type: 'integer'
+        },
+        finished: {
+            description: 'Reached a terminal status in the window.',
+            title: 'Finished',
+            type: 'integer'
+        },
+        max_s: {
+            anyOf: [
+                {
+                    type: 'number'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Max S'
+        },
+        p50_s: {
+            anyOf: [
+                {
+                    type: 'number'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Median run time of completed runs (nearest rank).',
+            title: 'P50 S'
+        },
+        p95_s: {
+            anyOf: [
+                {
+                    type: 'number'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: '95th percentile run time of completed runs (nearest rank).',
+            title: 'P95 S'
+        },
+        success_rate: {
+            anyOf: [
+                {
+                    type: 'number'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'completed / (completed + failed + timed_out), 0..1; cancellations are the user\'s decision and do not count. Null when none of those finished.',
+            title: 'Success Rate'
+        },
+        timed_out: {
+            title: 'Timed Out',
+            type: 'integer'
+        },
+        workflow: {
+            title: 'Workflow',
+            type: 'string'
+        }
+    },
+    required: [
+        'workflow',
+        'finished',
+        'completed',
+        'failed',
+        'cancelled',
+        'timed_out',
+        'success_rate',
+        'p50_s',
+        'p95_s',
+        'max_s',
+        'durations'
+    ],
+    title: 'WorkflowActivity',
+    type: 'object'
+} as const;
+
 export const WorkflowInfoSchema = {
     description: 'A workflow as the catalogue shows it; ``params_schema`` drives the web form.',
     properties: {
@@ -1675,5 +1929,27 @@ export const WorkflowInfoSchema = {
         'requires'
     ],
     title: 'WorkflowInfo',
+    type: 'object'
+} as const;
+
+export const WorkflowsActivitySchema = {
+    properties: {
+        window: {
+            $ref: '#/components/schemas/Window'
+        },
+        workflows: {
+            description: 'Workflows that finished something, by name.',
+            items: {
+                $ref: '#/components/schemas/WorkflowActivity'
+            },
+            title: 'Workflows',
+            type: 'array'
+        }
+    },
+    required: [
+        'window',
+        'workflows'
+    ],
+    title: 'WorkflowsActivity',
     type: 'object'
 } as const;

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AdminChatLinksData, AdminChatLinksErrors, AdminChatLinksResponses, AdminChatRevokeData, AdminChatRevokeErrors, AdminChatRevokeResponses, AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, ChatChannelsData, ChatChannelsErrors, ChatChannelsResponses, ChatCreateLinkCodeData, ChatCreateLinkCodeErrors, ChatCreateLinkCodeResponses, ChatCreateSessionData, ChatCreateSessionErrors, ChatCreateSessionResponses, ChatDeleteSessionData, ChatDeleteSessionErrors, ChatDeleteSessionResponses, ChatLinksData, ChatLinksErrors, ChatLinksResponses, ChatSendData, ChatSendErrors, ChatSendResponses, ChatSessionData, ChatSessionErrors, ChatSessionResponses, ChatSessionsData, ChatSessionsErrors, ChatSessionsResponses, ChatUnlinkData, ChatUnlinkErrors, ChatUnlinkResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
+import type { AdminChatLinksData, AdminChatLinksErrors, AdminChatLinksResponses, AdminChatRevokeData, AdminChatRevokeErrors, AdminChatRevokeResponses, AdminOperationsExportData, AdminOperationsExportErrors, AdminOperationsExportResponses, AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueHistoryData, AdminOperationsQueueHistoryErrors, AdminOperationsQueueHistoryResponses, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, ChatChannelsData, ChatChannelsErrors, ChatChannelsResponses, ChatCreateLinkCodeData, ChatCreateLinkCodeErrors, ChatCreateLinkCodeResponses, ChatCreateSessionData, ChatCreateSessionErrors, ChatCreateSessionResponses, ChatDeleteSessionData, ChatDeleteSessionErrors, ChatDeleteSessionResponses, ChatLinksData, ChatLinksErrors, ChatLinksResponses, ChatSendData, ChatSendErrors, ChatSendResponses, ChatSessionData, ChatSessionErrors, ChatSessionResponses, ChatSessionsData, ChatSessionsErrors, ChatSessionsResponses, ChatUnlinkData, ChatUnlinkErrors, ChatUnlinkResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsExportData, OperationsExportErrors, OperationsExportResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, StatsThroughputData, StatsThroughputErrors, StatsThroughputResponses, StatsWorkflowsData, StatsWorkflowsErrors, StatsWorkflowsResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -51,6 +51,17 @@ export const adminOperationsList = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * Export everyone's operations as CSV
+ *
+ * Every operation the same filters list under /admin/operations, as a CSV attachment.
+ */
+export const adminOperationsExport = <ThrowOnError extends boolean = false>(options?: Options<AdminOperationsExportData, ThrowOnError>) => (options?.client ?? client).get<AdminOperationsExportResponses, AdminOperationsExportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/operations/export',
+    ...options
+});
+
+/**
  * Queue snapshot
  *
  * Queued operations by priority, running count, capacity and per-user usage.
@@ -58,6 +69,18 @@ export const adminOperationsList = <ThrowOnError extends boolean = false>(option
 export const adminOperationsQueue = <ThrowOnError extends boolean = false>(options?: Options<AdminOperationsQueueData, ThrowOnError>) => (options?.client ?? client).get<AdminOperationsQueueResponses, AdminOperationsQueueErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/admin/queue',
+    ...options
+});
+
+/**
+ * Queue depth over time
+ *
+ * Queued and running operations every 10 minutes over the last 24 h, or every hour over 7 days,
+ * derived from the operations' own timestamps (see docs/api.md).
+ */
+export const adminOperationsQueueHistory = <ThrowOnError extends boolean = false>(options?: Options<AdminOperationsQueueHistoryData, ThrowOnError>) => (options?.client ?? client).get<AdminOperationsQueueHistoryResponses, AdminOperationsQueueHistoryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/admin/queue/history',
     ...options
 });
 
@@ -353,6 +376,17 @@ export const operationsSubmit = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * Export your operations as CSV
+ *
+ * Every operation the same filters list, newest first, as a CSV attachment, streamed.
+ */
+export const operationsExport = <ThrowOnError extends boolean = false>(options?: Options<OperationsExportData, ThrowOnError>) => (options?.client ?? client).get<OperationsExportResponses, OperationsExportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/operations/export',
+    ...options
+});
+
+/**
  * Get an operation
  */
 export const operationsGet = <ThrowOnError extends boolean = false>(options: Options<OperationsGetData, ThrowOnError>) => (options.client ?? client).get<OperationsGetResponses, OperationsGetErrors, ThrowOnError>({
@@ -402,6 +436,30 @@ export const operationsEvents = <ThrowOnError extends boolean = false>(options: 
 export const statsGet = <ThrowOnError extends boolean = false>(options?: Options<StatsGetData, ThrowOnError>) => (options?.client ?? client).get<StatsGetResponses, StatsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/stats',
+    ...options
+});
+
+/**
+ * Operations finished per hour
+ *
+ * Operations that finished in each hour of the last 24 h or 7 days, by terminal status. Yours;
+ * for administrators, everyone's.
+ */
+export const statsThroughput = <ThrowOnError extends boolean = false>(options?: Options<StatsThroughputData, ThrowOnError>) => (options?.client ?? client).get<StatsThroughputResponses, StatsThroughputErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/stats/throughput',
+    ...options
+});
+
+/**
+ * Durations and success per workflow
+ *
+ * Per workflow, over the last 24 h or 7 days: finished operations by status, success rate,
+ * p50/p95/max run time and a histogram of run times. Yours; for administrators, everyone's.
+ */
+export const statsWorkflows = <ThrowOnError extends boolean = false>(options?: Options<StatsWorkflowsData, ThrowOnError>) => (options?.client ?? client).get<StatsWorkflowsResponses, StatsWorkflowsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/stats/workflows',
     ...options
 });
 

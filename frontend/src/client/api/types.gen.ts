@@ -273,6 +273,22 @@ export type ChatSessionDetail = {
 };
 
 /**
+ * DurationBin
+ */
+export type DurationBin = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Le S
+     *
+     * Upper bound of the bin (s), inclusive; null: above the last.
+     */
+    le_s: number | null;
+};
+
+/**
  * EventType
  */
 export type EventType = 'status' | 'progress' | 'stage' | 'log';
@@ -659,6 +675,45 @@ export type Progress = {
 };
 
 /**
+ * QueueHistory
+ *
+ * Queued and running operations over time, every ``bucket_s`` seconds, oldest first.
+ */
+export type QueueHistory = {
+    /**
+     * Bucket S
+     */
+    bucket_s: number;
+    /**
+     * Samples
+     */
+    samples: Array<QueueSample>;
+    window: Window;
+};
+
+/**
+ * QueueSample
+ */
+export type QueueSample = {
+    /**
+     * At
+     *
+     * End of the interval (UTC); the last sample is now.
+     */
+    at: string;
+    /**
+     * Queued
+     */
+    queued: number;
+    /**
+     * Running
+     *
+     * Running or cancelling.
+     */
+    running: number;
+};
+
+/**
  * QueueSnapshot
  */
 export type QueueSnapshot = {
@@ -792,6 +847,52 @@ export type Stats = {
 };
 
 /**
+ * Throughput
+ *
+ * Operations that finished, per hour and terminal status. Every hour of the window is listed,
+ * oldest first, the last one being the current (partial) hour.
+ */
+export type Throughput = {
+    /**
+     * Bucket S
+     */
+    bucket_s: number;
+    /**
+     * Buckets
+     */
+    buckets: Array<ThroughputBucket>;
+    window: Window;
+};
+
+/**
+ * ThroughputBucket
+ */
+export type ThroughputBucket = {
+    /**
+     * Cancelled
+     */
+    cancelled: number;
+    /**
+     * Completed
+     */
+    completed: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Start
+     *
+     * Start of the hour (UTC).
+     */
+    start: string;
+    /**
+     * Timed Out
+     */
+    timed_out: number;
+};
+
+/**
  * TokenRequest
  *
  * The OAuth2 password grant's form (RFC 6749 section 4.3.2); any other field is a 422.
@@ -915,6 +1016,13 @@ export type UserUsage = {
 };
 
 /**
+ * Window
+ *
+ * How far back a chart looks.
+ */
+export type Window = '24h' | '7d';
+
+/**
  * WorkerInfo
  *
  * A worker process in the registry.
@@ -987,6 +1095,66 @@ export type WorkerInfo = {
 };
 
 /**
+ * WorkflowActivity
+ */
+export type WorkflowActivity = {
+    /**
+     * Cancelled
+     */
+    cancelled: number;
+    /**
+     * Completed
+     */
+    completed: number;
+    /**
+     * Durations
+     *
+     * Run times of completed runs in fixed bins (1 s, 2 s, 5 s, ... 1 h, above).
+     */
+    durations: Array<DurationBin>;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Finished
+     *
+     * Reached a terminal status in the window.
+     */
+    finished: number;
+    /**
+     * Max S
+     */
+    max_s: number | null;
+    /**
+     * P50 S
+     *
+     * Median run time of completed runs (nearest rank).
+     */
+    p50_s: number | null;
+    /**
+     * P95 S
+     *
+     * 95th percentile run time of completed runs (nearest rank).
+     */
+    p95_s: number | null;
+    /**
+     * Success Rate
+     *
+     * completed / (completed + failed + timed_out), 0..1; cancellations are the user's decision and do not count. Null when none of those finished.
+     */
+    success_rate: number | null;
+    /**
+     * Timed Out
+     */
+    timed_out: number;
+    /**
+     * Workflow
+     */
+    workflow: string;
+};
+
+/**
  * WorkflowInfo
  *
  * A workflow as the catalogue shows it; ``params_schema`` drives the web form.
@@ -1026,6 +1194,19 @@ export type WorkflowInfo = {
      * Title
      */
     title: string;
+};
+
+/**
+ * WorkflowsActivity
+ */
+export type WorkflowsActivity = {
+    window: Window;
+    /**
+     * Workflows
+     *
+     * Workflows that finished something, by name.
+     */
+    workflows: Array<WorkflowActivity>;
 };
 
 export type AdminChatLinksData = {
@@ -1187,6 +1368,72 @@ export type AdminOperationsListResponses = {
 
 export type AdminOperationsListResponse = AdminOperationsListResponses[keyof AdminOperationsListResponses];
 
+export type AdminOperationsExportData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         *
+         * Repeat to match any of several.
+         */
+        status?: Array<OperationStatus> | null;
+        /**
+         * Workflow
+         */
+        workflow?: string | null;
+        /**
+         * Created After
+         *
+         * Inclusive; without a zone: UTC.
+         */
+        created_after?: string | null;
+        /**
+         * Created Before
+         *
+         * Exclusive; without a zone: UTC.
+         */
+        created_before?: string | null;
+        /**
+         * Owner
+         *
+         * Only this user's operations.
+         */
+        owner?: string | null;
+    };
+    url: '/api/v1/admin/operations/export';
+};
+
+export type AdminOperationsExportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminOperationsExportError = AdminOperationsExportErrors[keyof AdminOperationsExportErrors];
+
+export type AdminOperationsExportResponses = {
+    /**
+     * CSV with a header row: id, workflow, owner, status, priority, created_at, started_at, finished_at, duration_s, percent, stage, attempt, queue_position, blocked_reason, error. Times are ISO 8601 UTC.
+     */
+    200: Blob | File;
+};
+
+export type AdminOperationsExportResponse = AdminOperationsExportResponses[keyof AdminOperationsExportResponses];
+
 export type AdminOperationsQueueData = {
     body?: never;
     path?: never;
@@ -1219,6 +1466,45 @@ export type AdminOperationsQueueResponses = {
 };
 
 export type AdminOperationsQueueResponse = AdminOperationsQueueResponses[keyof AdminOperationsQueueResponses];
+
+export type AdminOperationsQueueHistoryData = {
+    body?: never;
+    path?: never;
+    query?: {
+        window?: Window;
+    };
+    url: '/api/v1/admin/queue/history';
+};
+
+export type AdminOperationsQueueHistoryErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type AdminOperationsQueueHistoryError = AdminOperationsQueueHistoryErrors[keyof AdminOperationsQueueHistoryErrors];
+
+export type AdminOperationsQueueHistoryResponses = {
+    /**
+     * Successful Response
+     */
+    200: QueueHistory;
+};
+
+export type AdminOperationsQueueHistoryResponse = AdminOperationsQueueHistoryResponses[keyof AdminOperationsQueueHistoryResponses];
 
 export type AdminUsersListData = {
     body?: never;
@@ -2291,6 +2577,66 @@ export type OperationsSubmitResponses = {
 
 export type OperationsSubmitResponse = OperationsSubmitResponses[keyof OperationsSubmitResponses];
 
+export type OperationsExportData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         *
+         * Repeat to match any of several.
+         */
+        status?: Array<OperationStatus> | null;
+        /**
+         * Workflow
+         */
+        workflow?: string | null;
+        /**
+         * Created After
+         *
+         * Inclusive; without a zone: UTC.
+         */
+        created_after?: string | null;
+        /**
+         * Created Before
+         *
+         * Exclusive; without a zone: UTC.
+         */
+        created_before?: string | null;
+    };
+    url: '/api/v1/operations/export';
+};
+
+export type OperationsExportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type OperationsExportError = OperationsExportErrors[keyof OperationsExportErrors];
+
+export type OperationsExportResponses = {
+    /**
+     * CSV with a header row: id, workflow, owner, status, priority, created_at, started_at, finished_at, duration_s, percent, stage, attempt, queue_position, blocked_reason, error. Times are ISO 8601 UTC.
+     */
+    200: Blob | File;
+};
+
+export type OperationsExportResponse = OperationsExportResponses[keyof OperationsExportResponses];
+
 export type OperationsGetData = {
     body?: never;
     path: {
@@ -2538,6 +2884,84 @@ export type StatsGetResponses = {
 };
 
 export type StatsGetResponse = StatsGetResponses[keyof StatsGetResponses];
+
+export type StatsThroughputData = {
+    body?: never;
+    path?: never;
+    query?: {
+        window?: Window;
+    };
+    url: '/api/v1/stats/throughput';
+};
+
+export type StatsThroughputErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type StatsThroughputError = StatsThroughputErrors[keyof StatsThroughputErrors];
+
+export type StatsThroughputResponses = {
+    /**
+     * Successful Response
+     */
+    200: Throughput;
+};
+
+export type StatsThroughputResponse = StatsThroughputResponses[keyof StatsThroughputResponses];
+
+export type StatsWorkflowsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        window?: Window;
+    };
+    url: '/api/v1/stats/workflows';
+};
+
+export type StatsWorkflowsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type StatsWorkflowsError = StatsWorkflowsErrors[keyof StatsWorkflowsErrors];
+
+export type StatsWorkflowsResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkflowsActivity;
+};
+
+export type StatsWorkflowsResponse = StatsWorkflowsResponses[keyof StatsWorkflowsResponses];
 
 export type UsersMeData = {
     body?: never;

@@ -5,8 +5,10 @@ import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
 import { PageLoader } from "@/components/PageLoader";
+import { activityKeys } from "@/features/activity/api";
 import { type OperationFilters, operationKeys, operationsListQuery } from "@/features/operations/api";
 import { ConnectionIndicator } from "@/features/operations/ConnectionIndicator";
+import { ExportCsvButton } from "@/features/operations/ExportCsvButton";
 import { filtersFromSearch, filtersToSearch } from "@/features/operations/filters-url";
 import { applyRowEvent, type LiveRows, withLive } from "@/features/operations/live-rows";
 import { useLiveStream } from "@/features/operations/live-stream";
@@ -35,6 +37,11 @@ export function AdminOperations() {
     () => queryClient.invalidateQueries({ queryKey: queueQuery.queryKey }),
     REFRESH_EVERY_MS,
   );
+  // An operation finished: the charts count it now rather than at their next refresh.
+  const refreshCharts = useThrottledCallback(
+    () => queryClient.invalidateQueries({ queryKey: activityKeys.all }),
+    REFRESH_EVERY_MS,
+  );
   // A new operation is not in the loaded pages: reload the first page to show it.
   const refreshList = useThrottledCallback(
     () => queryClient.invalidateQueries({ queryKey: listQuery.queryKey }),
@@ -53,6 +60,7 @@ export function AdminOperations() {
       if (!known.has(event.operation_id) && event.status === "queued") refreshList();
       if (isTerminal(event.status)) {
         void queryClient.invalidateQueries({ queryKey: operationKeys.detail(event.operation_id) });
+        refreshCharts();
       }
     },
     onState: (state) => {
@@ -74,7 +82,10 @@ export function AdminOperations() {
         <Title order={2} size="h4" id="all-ops-title">
           All operations
         </Title>
-        <ConnectionIndicator connection={connection} />
+        <Group gap="sm">
+          <ConnectionIndicator connection={connection} />
+          <ExportCsvButton scope="all" filters={filters} />
+        </Group>
       </Group>
       <OperationFiltersBar value={filters} onChange={setFilters} withOwner />
       {query.isPending && <PageLoader label="Loading operations" />}

@@ -4,6 +4,10 @@ import {
   adminUsersCreate,
   adminUsersList,
   adminUsersUpdate,
+  adminWorkersDeregister,
+  adminWorkersDrain,
+  adminWorkersList,
+  adminWorkersResume,
   healthReady,
 } from "@/client/api";
 import { ApiError, toApiError } from "@/lib/problem";
@@ -73,5 +77,33 @@ export function useUpdateUser() {
       return data;
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersQuery.queryKey }),
+  });
+}
+
+/** The worker registry. Workers report by heartbeat (every UNDERWAY_HEARTBEAT_S, 5 s by default) and
+ * have no stream of their own: the panel polls at that pace while it is open. */
+export const WORKERS_REFRESH_MS = 5000;
+
+export const workersQuery = queryOptions({
+  queryKey: ["admin", "workers"],
+  queryFn: async ({ signal }) => {
+    const { data } = await adminWorkersList({ signal, throwOnError: true });
+    return data;
+  },
+  refetchInterval: WORKERS_REFRESH_MS,
+});
+
+export type WorkerAction = "drain" | "resume" | "deregister";
+
+export function useWorkerAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, action }: { id: string; action: WorkerAction }) => {
+      const path = { worker_id: id };
+      if (action === "drain") await adminWorkersDrain({ path, throwOnError: true });
+      else if (action === "resume") await adminWorkersResume({ path, throwOnError: true });
+      else await adminWorkersDeregister({ path, throwOnError: true });
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: workersQuery.queryKey }),
   });
 }

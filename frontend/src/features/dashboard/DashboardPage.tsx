@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { Link } from "react-router";
 import { ErrorState } from "@/components/ErrorState";
 import { PageHeader } from "@/components/PageHeader";
+import { LazyActivityCharts } from "@/features/activity/LazyActivityCharts";
 import { useCurrentUser } from "@/features/auth/api";
 import { emptyFilters, operationsListQuery } from "@/features/operations/api";
 import { withLive } from "@/features/operations/live-rows";
@@ -69,6 +70,7 @@ export function DashboardPage() {
           ["a", "b", "c", "d", "e"].map((k) => <Skeleton key={k} h={96} radius="md" aria-hidden />)
         )}
       </SimpleGrid>
+      <LazyActivityCharts scope={me.data?.role === "admin" ? "admin" : "user"} />
       <Paper withBorder p="md" radius="md" component="section" aria-labelledby="recent-title">
         <Group justify="space-between" mb="sm">
           <Title order={2} size="h4" id="recent-title">

@@ -7,6 +7,7 @@ import { ErrorState } from "@/components/ErrorState";
 import { PageHeader } from "@/components/PageHeader";
 import { PageLoader } from "@/components/PageLoader";
 import { type OperationFilters, operationsListQuery } from "@/features/operations/api";
+import { ExportCsvButton } from "@/features/operations/ExportCsvButton";
 import { filtersFromSearch, filtersToSearch } from "@/features/operations/filters-url";
 import { withLive } from "@/features/operations/live-rows";
 import { OperationFiltersBar } from "@/features/operations/OperationFiltersBar";
@@ -31,14 +32,17 @@ export function HistoryPage() {
         title="History"
         description="Your operations, newest first. Running ones update live."
         actions={
-          <Button
-            variant="default"
-            leftSection={<IconRefresh size={16} aria-hidden />}
-            onClick={() => query.refetch()}
-            loading={query.isRefetching && !query.isFetchingNextPage}
-          >
-            Refresh
-          </Button>
+          <>
+            <ExportCsvButton scope="mine" filters={filters} />
+            <Button
+              variant="default"
+              leftSection={<IconRefresh size={16} aria-hidden />}
+              onClick={() => query.refetch()}
+              loading={query.isRefetching && !query.isFetchingNextPage}
+            >
+              Refresh
+            </Button>
+          </>
         }
       />
       <OperationFiltersBar value={filters} onChange={setFilters} />

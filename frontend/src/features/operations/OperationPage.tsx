@@ -15,6 +15,7 @@ import { isApiError } from "@/lib/problem";
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND } from "@/lib/stream-connection";
 import { useNow } from "@/lib/use-now";
 import { ArtifactList } from "./ArtifactList";
+import { BlockedReason } from "./BlockedReason";
 import { CancelOperation } from "./CancelOperation";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { EventLog } from "./EventLog";
@@ -107,6 +108,7 @@ export function OperationPage() {
           <OperationDetails operation={op} elapsedS={elapsedS} etaS={etaS} />
         </Stack>
       </Paper>
+      <BlockedReason operation={op} />
       {op.error && (
         <Alert color="red" icon={<IconAlertTriangle aria-hidden />} title="The operation failed">
           {op.error}

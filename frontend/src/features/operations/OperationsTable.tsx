@@ -4,6 +4,7 @@ import { StatusBadge } from "@/components/StatusBadge";
 import type { Operation } from "@/lib/api-types";
 import { isTerminal } from "@/lib/api-types";
 import { formatDateTime, formatDuration, secondsBetween } from "@/lib/format";
+import { BlockedReason } from "./BlockedReason";
 import { CancelOperation } from "./CancelOperation";
 
 interface Props {
@@ -67,6 +68,7 @@ export function OperationsTable({ operations, caption, withOwner = false, withCa
                 )}
                 <Table.Td>
                   <StatusBadge status={op.status} />
+                  <BlockedReason operation={op} compact />
                 </Table.Td>
                 <Table.Td miw={120}>
                   <Progress

@@ -1,10 +1,12 @@
 // Server state for operations: queries and mutations over the generated client.
 import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import {
+  adminOperationsExport,
   adminOperationsList,
   operationsArtifact,
   operationsCancel,
   operationsEvents,
+  operationsExport,
   operationsGet,
   operationsList,
   operationsSubmit,
@@ -30,6 +32,8 @@ export const emptyFilters: OperationFilters = {
 };
 
 export const PAGE_SIZE = 25;
+/** How often a queued operation's page re-reads why it waits (blocked_reason). */
+export const QUEUED_REFRESH_MS = 5000;
 
 export const operationKeys = {
   all: ["operations"] as const,
@@ -90,6 +94,9 @@ export function operationQuery(id: string) {
       return data;
     },
     staleTime: 0,
+    // Whether a worker can start a queued operation changes without an event (a worker drained,
+    // resumed or gone): look again while it waits. It stops once the answer is no longer queued.
+    refetchInterval: (query) => (query.state.data?.status === "queued" ? QUEUED_REFRESH_MS : false),
   });
 }
 
@@ -170,4 +177,24 @@ export async function downloadArtifact(operationId: string, name: string): Promi
     throwOnError: true,
   });
   saveBlob(data as Blob, name);
+}
+
+/** The file name the server gave (Content-Disposition), else ``fallback``. */
+export function attachmentName(disposition: string | null, fallback: string): string {
+  const match = disposition?.match(/filename="([^"]+)"/);
+  return match?.[1] ?? fallback;
+}
+
+/** Downloads the listing as CSV with the same filters (every matching operation, not one page). */
+export async function exportOperationsCsv(scope: ListScope, filters: OperationFilters): Promise<void> {
+  const { limit: _pageSize, ...query } = toListQuery(filters);
+  const { data, response } =
+    scope === "all"
+      ? await adminOperationsExport({
+          query: { ...query, owner: filters.owner || undefined },
+          parseAs: "blob",
+          throwOnError: true,
+        })
+      : await operationsExport({ query, parseAs: "blob", throwOnError: true });
+  saveBlob(data as Blob, attachmentName(response.headers.get("Content-Disposition"), "operations.csv"));
 }

@@ -1,11 +1,15 @@
 // Live status for table rows: the fields a stream event changes, keyed by operation id (pure helpers).
 import type { Operation, OperationEvent } from "@/lib/api-types";
+import { isTerminal } from "@/lib/api-types";
 
 export interface LiveRow {
   status: Operation["status"];
   percent: number;
   message: string | null;
   seq: number;
+  /** When a stream saw it start and finish: the list's row, loaded earlier, has neither. */
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 export type LiveRows = ReadonlyMap<string, LiveRow>;
@@ -20,6 +24,10 @@ export function applyRowEvent(rows: LiveRows, event: OperationEvent): LiveRows {
     percent: event.percent,
     message: event.type === "log" ? (current?.message ?? null) : event.message,
     seq: event.seq,
+    startedAt:
+      current?.startedAt ?? (event.type === "status" && event.status === "running" ? event.ts : null),
+    finishedAt:
+      event.type === "status" && isTerminal(event.status) ? event.ts : (current?.finishedAt ?? null),
   });
   return next;
 }
@@ -33,6 +41,8 @@ export function applyRowSnapshot(rows: LiveRows, op: Operation): LiveRows {
     percent: op.progress.percent,
     message: op.progress.message,
     seq: op.last_seq,
+    startedAt: op.started_at ?? null,
+    finishedAt: op.finished_at ?? null,
   });
   return next;
 }
@@ -45,6 +55,8 @@ export function withLive(op: Operation, rows: LiveRows): Operation {
     ...op,
     status: live.status,
     last_seq: live.seq,
+    started_at: op.started_at ?? live.startedAt,
+    finished_at: op.finished_at ?? live.finishedAt,
     progress: { ...op.progress, percent: live.percent, message: live.message },
   };
 }

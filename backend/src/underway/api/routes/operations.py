@@ -10,13 +10,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
+from underway.api.csv_export import CSV_RESPONSE, operations_csv
 from underway.api.problems import problem_responses
 from underway.api.schemas.operations import (
     MAX_SEQ,
     ArtifactName,
     IdempotencyKey,
+    OperationFilters,
     OperationId,
     OperationQuery,
     OperationSubmit,
@@ -112,6 +114,21 @@ async def list_operations(
 ) -> OperationPage:
     """Your operations, newest first (administrators too: everyone's are under /admin/operations)."""
     return await list_page(runtime.service, query.to_filter(principal.username), query.cursor, query.limit)
+
+
+@router.get(
+    "/export",
+    name="export",
+    summary="Export your operations as CSV",
+    dependencies=_READ,
+    response_class=StreamingResponse,
+    responses={**problem_responses(422), **CSV_RESPONSE},
+)
+async def export_operations(
+    query: Annotated[OperationFilters, Query()], principal: CurrentPrincipal, runtime: RuntimeDep
+) -> StreamingResponse:
+    """Every operation the same filters list, newest first, as a CSV attachment, streamed."""
+    return operations_csv(runtime.service, query.to_filter(principal.username), "operations")
 
 
 @router.get(

@@ -66,17 +66,13 @@ class OperationSubmit(BaseModel):
     )
 
 
-class OperationQuery(BaseModel):
-    """Filters and paging of an operation listing (query parameters)."""
+class OperationFilters(BaseModel):
+    """Filters of an operation listing or export (query parameters)."""
 
     status: list[OperationStatus] | None = Field(None, description="Repeat to match any of several.")
     workflow: str | None = Field(None, max_length=NAME_MAX, pattern=PRINTABLE_PATTERN)
     created_after: UtcDatetime | None = Field(None, description="Inclusive; without a zone: UTC.")
     created_before: UtcDatetime | None = Field(None, description="Exclusive; without a zone: UTC.")
-    cursor: str | None = Field(
-        None, max_length=1000, pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page."
-    )
-    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
     def to_filter(self, owner: str | None) -> OperationFilter:
         return OperationFilter(
@@ -88,10 +84,26 @@ class OperationQuery(BaseModel):
         )
 
 
-class AdminOperationQuery(OperationQuery):
-    owner: str | None = Field(
-        None, max_length=NAME_MAX, pattern=PRINTABLE_PATTERN, description="Only this user's operations."
+class OperationQuery(OperationFilters):
+    """Filters and paging of an operation listing (query parameters)."""
+
+    cursor: str | None = Field(
+        None, max_length=1000, pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page."
     )
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+_OWNER_FILTER = Field(
+    None, max_length=NAME_MAX, pattern=PRINTABLE_PATTERN, description="Only this user's operations."
+)
+
+
+class AdminOperationQuery(OperationQuery):
+    owner: str | None = _OWNER_FILTER
+
+
+class AdminOperationFilters(OperationFilters):
+    owner: str | None = _OWNER_FILTER
 
 
 # Operation ids are UUIDs today; the bound only has to be generous and keep junk out of queries.
