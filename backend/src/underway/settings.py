@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Lists read from the environment accept "a,b,c" as well as a JSON array.
 CommaList = Annotated[list[str], NoDecode]
+FloatList = Annotated[list[float], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -119,7 +121,73 @@ class Settings(BaseSettings):
         "frontend/dist when it exists.",
     )
 
-    @field_validator("cors_origins", "allowed_ws_origins", "worker_capabilities", mode="before")
+    # --- webhooks and triggers ----------------------------------------------------------------
+    public_url: str = Field(
+        "",
+        description="The service's public base URL (`https://underway.example.com`): links in webhook "
+        "events and trigger URLs; empty: links are paths.",
+    )
+    webhook_allowed_hosts: CommaList = Field(
+        default_factory=list,
+        description="Host names webhooks may reach whatever their addresses (on-premise receivers); "
+        "every other host must resolve to public addresses only.",
+    )
+    webhook_allowed_networks: CommaList = Field(
+        default_factory=list,
+        description="Networks (CIDR, e.g. `10.1.2.0/24`, `127.0.0.1/32`) webhooks may reach although "
+        "private, loopback or otherwise blocked.",
+    )
+    webhook_retry_schedule_s: FloatList = Field(
+        default_factory=lambda: [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        description="Delay (s) before each delivery attempt after the previous one failed, the first "
+        "counted from the event; each gets up to 10% jitter. The default is Svix's.",
+    )
+    webhook_timeout_s: float = Field(
+        15,
+        gt=0,
+        le=120,
+        description="A webhook delivery attempt (connect, send, answer) is given up after this.",
+    )
+    webhook_disable_after_s: float = Field(
+        5 * 86400,
+        gt=0,
+        description="An endpoint whose deliveries have failed for this long (s) without a success is "
+        "disabled, with the reason shown.",
+    )
+
+    @field_validator("webhook_allowed_networks", mode="after")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(f"not a network: {network!r} (use CIDR such as 10.0.0.0/8)") from None
+        return value
+
+    @field_validator("webhook_retry_schedule_s", mode="after")
+    @classmethod
+    def _schedule(cls, value: list[float]) -> list[float]:
+        if not value or any(d < 0 for d in value):
+            raise ValueError("give at least one delay, none negative")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("UNDERWAY_PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator(
+        "cors_origins",
+        "allowed_ws_origins",
+        "worker_capabilities",
+        "webhook_allowed_hosts",
+        "webhook_allowed_networks",
+        "webhook_retry_schedule_s",
+        mode="before",
+    )
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -98,8 +98,10 @@ class OperationService:
         timeout_s: float | None = None,
         metadata: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
+        callback_url: str | None = None,
     ) -> Operation:
-        """Validate and queue an operation. Raises WorkflowNotFound, InvalidParams, InvalidSubmission,
+        """Validate and queue an operation. ``callback_url`` (checked by the caller against the
+        webhook address policy) receives a signed webhook when it finishes. Raises WorkflowNotFound, InvalidParams, InvalidSubmission,
         QueueFull, UserQuotaExceeded or IdempotencyConflict."""
         wf = self._registry.get(workflow)
         clean_params = wf.validate_params(params).model_dump(mode="json")
@@ -118,7 +120,7 @@ class OperationService:
             "metadata": meta,
             "timeout_s": timeout,
             "idempotency_key": idempotency_key,
-            "request_hash": _request_hash(wf.name, clean_params, prio, timeout, meta)
+            "request_hash": _request_hash(wf.name, clean_params, prio, timeout, meta, callback_url)
             if idempotency_key
             else None,
             "created_at": now,
@@ -137,6 +139,7 @@ class OperationService:
             "attempt": 1,
             "stage_durations": {},
             "worker_id": self._reserve_for,
+            "callback_url": callback_url,
         }
         first = EventDraft(
             values["id"],
@@ -430,16 +433,24 @@ def _is_terminal(event: OperationEvent) -> bool:
 
 
 def _request_hash(
-    workflow: str, params: dict[str, Any], priority: Priority, timeout: float, meta: dict[str, Any]
+    workflow: str,
+    params: dict[str, Any],
+    priority: Priority,
+    timeout: float,
+    meta: dict[str, Any],
+    callback_url: str | None,
 ) -> str:
+    request = {
+        "workflow": workflow,
+        "params": params,
+        "priority": priority.value,
+        "timeout_s": timeout,
+        "metadata": meta,
+    }
+    if callback_url is not None:  # absent otherwise: hashes of older requests stay valid
+        request["callback_url"] = callback_url
     canonical = json.dumps(
-        {
-            "workflow": workflow,
-            "params": params,
-            "priority": priority.value,
-            "timeout_s": timeout,
-            "metadata": meta,
-        },
+        request,
         sort_keys=True,
         separators=(",", ":"),
     )

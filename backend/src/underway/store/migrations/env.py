@@ -7,7 +7,9 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import underway.auth.tables
-import underway.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import underway.store.tables
+import underway.triggers.tables
+import underway.webhooks.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,0 +1,96 @@
+"""The outbox: delivery rows written in the very transaction that records an operation's status
+change, so an event is never lost between the database and the network: if the transaction
+commits, its deliveries exist; if the process dies after that, another process sends them.
+
+:class:`WebhookOutbox` is a store-writer :class:`~underway.store.writer.transaction.TransitionHook`:
+it runs in the writer thread, inside the batch's transaction, and only issues statements there.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, select
+
+from underway.operations.models import Operation, OperationEvent
+from underway.webhooks.events import EVENT_OF_STATUS, TERMINAL_EVENTS, EventType, operation_event_body
+from underway.webhooks.models import DeliveryStatus
+from underway.webhooks.schedule import RetrySchedule
+from underway.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
+
+ENDPOINTS: Table = WebhookEndpointRow.__table__  # type: ignore[attr-defined]
+DELIVERIES: Table = WebhookDeliveryRow.__table__  # type: ignore[attr-defined]
+
+_SUBSCRIBED = select(ENDPOINTS.c.id, ENDPOINTS.c.event_types).where(ENDPOINTS.c.enabled.is_(True))
+
+
+def new_message_id() -> str:
+    return "msg_" + secrets.token_hex(16)
+
+
+def delivery_values(
+    *,
+    owner: str,
+    event_type: EventType,
+    payload: str,
+    at: datetime,
+    schedule: RetrySchedule,
+    endpoint_id: str | None = None,
+    url: str | None = None,
+    operation_id: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": new_message_id(),
+        "owner": owner,
+        "endpoint_id": endpoint_id,
+        "url": url,
+        "operation_id": operation_id,
+        "event_type": event_type.value,
+        "payload": payload,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "remaining": schedule.attempts,
+        "next_attempt_at": at + timedelta(seconds=schedule.first_delay_s()),
+        "lease_token": None,
+        "lease_until": None,
+        "last_status_code": None,
+        "last_error": None,
+        "created_at": at,
+        "finished_at": None,
+    }
+
+
+class WebhookOutbox:
+    def __init__(self, schedule: RetrySchedule, public_url: str) -> None:
+        self._schedule = schedule
+        self._public_url = public_url
+
+    def on_transition(self, conn: Connection, operation: Operation, event: OperationEvent) -> None:
+        event_type = EVENT_OF_STATUS.get(event.status)
+        if event_type is None:
+            return
+        endpoints = [
+            endpoint_id
+            for endpoint_id, subscribed in conn.execute(
+                _SUBSCRIBED.where(ENDPOINTS.c.owner == operation.owner)
+            )
+            if event_type.value in subscribed
+        ]
+        callback = operation.callback_url if event_type in TERMINAL_EVENTS else None
+        if not endpoints and callback is None:
+            return
+        payload = operation_event_body(event_type, event.ts, operation, self._public_url)
+        common: dict[str, Any] = {
+            "owner": operation.owner,
+            "event_type": event_type,
+            "payload": payload,
+            "at": event.ts,
+            "schedule": self._schedule,
+            "operation_id": operation.id,
+        }
+        rows = [delivery_values(endpoint_id=e, **common) for e in endpoints]
+        if callback is not None:
+            rows.append(delivery_values(url=callback, **common))
+        conn.execute(insert(DELIVERIES), rows)
