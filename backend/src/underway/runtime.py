@@ -32,6 +32,8 @@ from underway.store.feed.sqlite import SqliteFeed
 from underway.store.operations_repo import OperationRepository
 from underway.store.workers_repo import WorkerRepository
 from underway.store.writer.thread import StoreWriter
+from underway.triggers.repository import TriggerRepository
+from underway.triggers.service import TriggerService
 from underway.webhooks.wiring import Webhooks
 from underway.workflows.processes import shutdown_process_pool
 from underway.workflows.registry import WorkflowRegistry, default_registry, load_workflow_modules
@@ -50,6 +52,7 @@ class Runtime:
     service: OperationService
     repo: OperationRepository
     webhooks: Webhooks
+    triggers: TriggerService
 
     @classmethod
     @asynccontextmanager
@@ -132,6 +135,9 @@ class Runtime:
             ),
             reserve_for=dispatcher.worker_id if own_submissions_only else None,
         )
+        triggers = TriggerService(
+            TriggerRepository(engine), webhooks.box, registry, service, settings.public_url
+        )
         listener = (
             PostgresListener(url, feed.origin, relay.remote_changes, relay.resync)
             if isinstance(feed, PostgresFeed)
@@ -145,7 +151,9 @@ class Runtime:
                 await dispatcher.start()
             if not own_submissions_only:  # `underway run` leaves deliveries to the servers
                 await webhooks.deliverer.start()
-            yield cls(settings, engine, registry, broker, lifecycle, dispatcher, service, repo, webhooks)
+            yield cls(
+                settings, engine, registry, broker, lifecycle, dispatcher, service, repo, webhooks, triggers
+            )
         finally:
             await webhooks.deliverer.stop()
             await dispatcher.stop(shutdown_grace_s)

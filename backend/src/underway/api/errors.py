@@ -23,6 +23,8 @@ from underway.api.ratelimit import RateLimited
 from underway.auth import errors as auth
 from underway.operations import errors as core
 from underway.problems import FieldProblem, ProblemType
+from underway.triggers import errors as triggers
+from underway.webhooks import errors as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,8 @@ _AUTH_STATUS: dict[type[Exception], tuple[int, ProblemType]] = {
 
 async def _core_error(request: Request, exc: Exception) -> Response:
     path, msg = request.url.path, str(exc)
+    if isinstance(exc, triggers.TriggerRefusal | webhooks.WebhookError):
+        return _integration_error(request, exc)
     if isinstance(exc, core.WorkflowNotFound):
         errors = [FieldProblem(loc=["body", "workflow"], msg=msg, type="workflow_not_found")]
         return _validation_problem(request, errors)
@@ -171,6 +175,25 @@ async def _core_error(request: Request, exc: Exception) -> Response:
     # is still better answered as a client error than as a 500.
     log.warning("no problem mapping for %s; answering 400", type(exc).__name__)
     return problem_response(400, detail=msg, instance=path)
+
+
+def _integration_error(request: Request, exc: Exception) -> Response:
+    """Webhook and trigger errors: each kind has its status and problem type."""
+    path, msg = request.url.path, str(exc)
+    if isinstance(exc, webhooks.InvalidWebhookUrl | triggers.InvalidTrigger):
+        errors = [FieldProblem(loc=_loc("body", exc.field), msg=exc.msg, type="value_error")]
+        return _validation_problem(request, errors)
+    if isinstance(exc, triggers.Unmappable):
+        errors = [FieldProblem(loc=["body"], msg=msg, type="unmappable")]
+        return _validation_problem(request, errors)
+    if isinstance(exc, triggers.TriggerRefusal):
+        retry_after = exc.retry_after_s if isinstance(exc, triggers.Throttled) else None
+        return problem_response(
+            exc.status, type_=exc.problem, detail=msg, instance=path, retry_after=retry_after
+        )
+    if isinstance(exc, webhooks.EndpointDisabled):
+        return problem_response(409, type_=ProblemType.DISABLED, detail=msg, instance=path)
+    return problem_response(404, type_=ProblemType.NOT_FOUND, detail=msg, instance=path)
 
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]

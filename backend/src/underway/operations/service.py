@@ -88,7 +88,12 @@ class OperationService:
 
     # -- submit ------------------------------------------------------------------------------------
 
-    async def submit(
+    async def submit(self, **request: Any) -> Operation:
+        """Validate and queue an operation (the arguments of :meth:`submit_tracked`)."""
+        operation, _created = await self.submit_tracked(**request)
+        return operation
+
+    async def submit_tracked(
         self,
         *,
         workflow: str,
@@ -99,10 +104,12 @@ class OperationService:
         metadata: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
         callback_url: str | None = None,
-    ) -> Operation:
-        """Validate and queue an operation. ``callback_url`` (checked by the caller against the
-        webhook address policy) receives a signed webhook when it finishes. Raises WorkflowNotFound, InvalidParams, InvalidSubmission,
-        QueueFull, UserQuotaExceeded or IdempotencyConflict."""
+    ) -> tuple[Operation, bool]:
+        """Validate and queue an operation; True with it when this call created it (False: an
+        earlier request with the same idempotency key did). ``callback_url`` (checked by the
+        caller against the webhook address policy) receives a signed webhook when it finishes.
+        Raises WorkflowNotFound, InvalidParams, InvalidSubmission, QueueFull, UserQuotaExceeded or
+        IdempotencyConflict."""
         wf = self._registry.get(workflow)
         clean_params = wf.validate_params(params).model_dump(mode="json")
         prio = self._priority(priority)
@@ -155,11 +162,11 @@ class OperationService:
         submitted = await self._repo.create(values, first, admission)
         row = OperationRecord.of(submitted.values)
         if not submitted.created:
-            return await self._view(row)
+            return await self._view(row), False
         op = await self._with_blocked_reason(operation_of(row, submitted.queue_position))
         self._lifecycle.submitted(op)
         self._dispatcher.wake()
-        return op
+        return op, True
 
     def _priority(self, priority: Priority | str) -> Priority:
         try:

@@ -136,7 +136,7 @@ class WebhookService:
 
     # -- deliveries ------------------------------------------------------------------------------
 
-    async def send_test(self, endpoint_id: str, owner: str | None) -> WebhookDelivery:
+    async def send_test(self, endpoint_id: str, owner: str | None) -> WebhookDeliveryDetail:
         """A ``webhook.test`` event to the endpoint, whatever its event types."""
         row = await self._enabled_row(endpoint_id, owner)
         now = _now()

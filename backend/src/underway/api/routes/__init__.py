@@ -23,10 +23,13 @@ def build_api_router(settings: Settings) -> APIRouter:
         api_keys,
         auth,
         health,
+        hooks,
         metrics,
         operations,
         stats,
+        triggers,
         users,
+        webhooks,
         workflows,
     )
 
@@ -42,6 +45,9 @@ def build_api_router(settings: Settings) -> APIRouter:
         stats,
         admin_operations,
         admin_workers,
+        webhooks,
+        triggers,
+        hooks,
         streams,  # the WebSocket routes
     ):
         api.include_router(module.router)
