@@ -13,11 +13,8 @@ from underway.webhooks.events import SUBSCRIBABLE, TERMINAL_EVENTS, EventType
 from underway.webhooks.keys import DEFAULT_OVERLAP_S
 
 _TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text: a 422, not a 500
-_URL = Field(
-    max_length=2048,
-    pattern=r"^[^\x00-\x20\x7f]+$",
-    description="An http(s) URL that resolves to public addresses.",
-)
+_URL_PATTERN = r"^[^\x00-\x20\x7f]+$"
+_URL_ABOUT = "An http(s) URL that resolves to public addresses."
 EventTypes = Annotated[
     list[EventType],
     Field(min_length=1, max_length=len(SUBSCRIBABLE), description=f"Any of: {', '.join(SUBSCRIBABLE)}."),
@@ -27,7 +24,7 @@ EventTypes = Annotated[
 class EndpointCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = _URL
+    url: str = Field(max_length=2048, pattern=_URL_PATTERN, description=_URL_ABOUT)
     description: str = Field("", max_length=500, pattern=_TEXT)
     event_types: EventTypes = Field(default_factory=lambda: list(TERMINAL_EVENTS))
     enabled: bool = True
@@ -36,7 +33,7 @@ class EndpointCreate(BaseModel):
 class EndpointUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = _URL
+    url: str | None = Field(None, max_length=2048, pattern=_URL_PATTERN, description=_URL_ABOUT)
     description: str | None = Field(None, max_length=500, pattern=_TEXT)
     event_types: EventTypes | None = None
     enabled: bool | None = Field(None, description="Enabling again clears the disabled reason.")
