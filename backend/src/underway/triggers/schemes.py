@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from underway.triggers.errors import SignatureRejected, StaleTimestamp
 from underway.triggers.models import TriggerScheme
-from underway.webhooks.signing import TOLERANCE_S, InvalidSignature, new_secret, verify
+from underway.webhooks.signing import TOLERANCE_S, InvalidSignature, new_secret, verify_signature
 
 MAX_DELIVERY_ID = 150  # it becomes part of an idempotency key (200 characters)
 
@@ -62,7 +62,7 @@ def _standard(secret: str, body: bytes, headers: Mapping[str, str]) -> str:
     if abs(time.time() - sent_at) > TOLERANCE_S:
         raise StaleTimestamp(f"webhook-timestamp is more than {TOLERANCE_S // 60} minutes from now")
     try:
-        verify(body, headers, secret)
+        verify_signature(body, headers, secret)
     except InvalidSignature as exc:
         raise SignatureRejected(f"the signature does not match ({exc})") from None
     return headers["webhook-id"]
