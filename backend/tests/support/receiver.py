@@ -42,7 +42,9 @@ class Receiver:
         return await asyncio.wait_for(self._queue.get(), timeout)
 
     async def _handle(self, request: Request) -> Response:
-        got = Received(request.url.path, {k.lower(): v for k, v in request.headers.items()}, await request.body())
+        got = Received(
+            request.url.path, {k.lower(): v for k, v in request.headers.items()}, await request.body()
+        )
         status = self.answers[min(len(self.received), len(self.answers) - 1)]
         self.received.append(got)
         self._queue.put_nowait(got)
@@ -63,7 +65,9 @@ def free_port() -> int:
 @contextlib.asynccontextmanager
 async def serving(receiver: Receiver) -> AsyncIterator[Receiver]:
     """Serve ``receiver`` on its port until the block ends."""
-    config = uvicorn.Config(receiver.app(), host="127.0.0.1", port=receiver.port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        receiver.app(), host="127.0.0.1", port=receiver.port, log_level="warning", lifespan="off"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

@@ -61,7 +61,9 @@ class RecordingBackend(httpcore.AsyncNetworkBackend):
     def __init__(self) -> None:
         self.connects: list[tuple[str, int]] = []
 
-    async def connect_tcp(self, host: str, port: int, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self, host: str, port: int, *args: Any, **kwargs: Any
+    ) -> httpcore.AsyncNetworkStream:
         self.connects.append((host, port))
         raise httpcore.ConnectError("the test backend connects nowhere")
 
@@ -73,7 +75,9 @@ class RecordingBackend(httpcore.AsyncNetworkBackend):
 
 
 def _client(policy: AddressPolicy, backend: RecordingBackend) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=GuardedTransport(policy, backend), follow_redirects=False, trust_env=False)
+    return httpx.AsyncClient(
+        transport=GuardedTransport(policy, backend), follow_redirects=False, trust_env=False
+    )
 
 
 @pytest.mark.parametrize("url", FORBIDDEN)

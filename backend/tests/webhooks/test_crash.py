@@ -49,7 +49,9 @@ class HoldFirst:
         self.server.shutdown()
 
 
-def test_kill_9_during_a_delivery_still_delivers_with_the_same_webhook_id(tmp_path: Path, database_url: str) -> None:
+def test_kill_9_during_a_delivery_still_delivers_with_the_same_webhook_id(
+    tmp_path: Path, database_url: str
+) -> None:
     receiver = HoldFirst()
     settings = {"UNDERWAY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32", "UNDERWAY_WEBHOOK_TIMEOUT_S": "4"}
     try:

@@ -26,13 +26,17 @@ async def _deliveries_of(api: httpx.AsyncClient, **query: str) -> list[dict[str,
 
 
 async def _submit(api: httpx.AsyncClient, **extra: Any) -> dict[str, Any]:
-    r = await api.post("/operations", json={"workflow": "demo.sleep", "params": {"steps": 1, "step_s": 0}, **extra})
+    r = await api.post(
+        "/operations", json={"workflow": "demo.sleep", "params": {"steps": 1, "step_s": 0}, **extra}
+    )
     assert r.status_code == 202, r.text
     op: dict[str, Any] = r.json()
     return op
 
 
-async def test_a_completion_reaches_a_receiver_that_comes_up_late_signed_and_with_one_id(server: LiveServer) -> None:
+async def test_a_completion_reaches_a_receiver_that_comes_up_late_signed_and_with_one_id(
+    server: LiveServer,
+) -> None:
     token = await server.token_for("alice")
     receiver = Receiver(free_port())
     async with server.client(token) as api:
@@ -80,9 +84,12 @@ async def test_a_completion_reaches_a_receiver_that_comes_up_late_signed_and_wit
             receiver.answers = [200] * len(receiver.received) + [200, 410]
             test = await api.post(f"/webhooks/endpoints/{endpoint['id']}/test")
             assert test.status_code == 202, test.text
-            assert Webhook(secret).verify((await receiver.next_request()).body, receiver.received[-1].headers)[
-                "type"
-            ] == "webhook.test"
+            assert (
+                Webhook(secret).verify((await receiver.next_request()).body, receiver.received[-1].headers)[
+                    "type"
+                ]
+                == "webhook.test"
+            )
             await api.post(f"/webhooks/endpoints/{endpoint['id']}/test")
             await receiver.next_request()
 

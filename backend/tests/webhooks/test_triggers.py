@@ -17,7 +17,11 @@ from standardwebhooks import Webhook
 
 from tests.api.conftest import LiveServer
 
-MAPPED = {"workflow": "demo.sleep", "fixed_params": {"step_s": 0}, "params_mapping": {"steps": "/order/items"}}
+MAPPED = {
+    "workflow": "demo.sleep",
+    "fixed_params": {"step_s": 0},
+    "params_mapping": {"steps": "/order/items"},
+}
 
 
 def standard_headers(secret: str, body: bytes, msg_id: str, at: datetime | None = None) -> dict[str, str]:
@@ -49,7 +53,9 @@ def _problem(r: httpx.Response, status: int, type_: str) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_every_scheme_accepts_good_deliveries_once_and_refuses_the_rest_precisely(server: LiveServer) -> None:
+async def test_every_scheme_accepts_good_deliveries_once_and_refuses_the_rest_precisely(
+    server: LiveServer,
+) -> None:
     token = await server.token_for("dana")
     body = json.dumps({"order": {"items": 2}}).encode()
     async with server.client(token) as api, httpx.AsyncClient(base_url=server.api_url) as outside:
@@ -71,20 +77,37 @@ async def test_every_scheme_accepts_good_deliveries_once_and_refuses_the_rest_pr
         stale_at = datetime.now(UTC) - timedelta(minutes=10)
         cases = [
             (standard_headers("whsec_" + "A" * 32, body, "msg_2"), body, 401, "signature-invalid"),
-            ({**standard_headers(secret, body, "msg_3"), "webhook-signature": "v1"}, body, 401, "signature-invalid"),
-            ({**standard_headers(secret, body, "msg_4"), "webhook-signature": "v1,!!"}, body, 401, "signature-invalid"),
+            (
+                {**standard_headers(secret, body, "msg_3"), "webhook-signature": "v1"},
+                body,
+                401,
+                "signature-invalid",
+            ),
+            (
+                {**standard_headers(secret, body, "msg_4"), "webhook-signature": "v1,!!"},
+                body,
+                401,
+                "signature-invalid",
+            ),
             (standard_headers(secret, body, "msg_5", stale_at), body, 401, "timestamp-stale"),
             ({"content-type": "application/json"}, body, 401, "signature-invalid"),
             (standard_headers(secret, b'{"order": {}}', "msg_6"), b'{"order": {}}', 422, "validation-error"),
             (standard_headers(secret, b"not json", "msg_7"), b"not json", 422, "validation-error"),
             # The same delivery id with another body is a conflict, not a second operation.
-            (standard_headers(secret, b'{"order": {"items": 3}}', "msg_1"), b'{"order": {"items": 3}}', 409, "conflict"),
+            (
+                standard_headers(secret, b'{"order": {"items": 3}}', "msg_1"),
+                b'{"order": {"items": 3}}',
+                409,
+                "conflict",
+            ),
         ]
         for headers, content, status, type_ in cases:
             _problem(await outside.post(hook, content=content, headers=headers), status, type_)
         _problem(await outside.post("/hooks/trg_nope", content=body), 404, "not-found")
         too_big = b'{"pad": "' + b"x" * (1024 * 1024) + b'"}'
-        assert (await outside.post(hook, content=too_big, headers=standard_headers(secret, too_big, "m"))).status_code == 413
+        assert (
+            await outside.post(hook, content=too_big, headers=standard_headers(secret, too_big, "m"))
+        ).status_code == 413
 
         log = (await api.get(f"/triggers/{standard['id']}/deliveries")).json()
         assert [(d["status_code"], d["outcome"]) for d in reversed(log)] == [
@@ -95,23 +118,43 @@ async def test_every_scheme_accepts_good_deliveries_once_and_refuses_the_rest_pr
         assert log[-1]["operation_id"] == accepted["operation_id"]
 
         await api.patch(f"/triggers/{standard['id']}", json={"enabled": False})
-        _problem(await outside.post(hook, content=body, headers=standard_headers(secret, body, "m8")), 409, "disabled")
+        _problem(
+            await outside.post(hook, content=body, headers=standard_headers(secret, body, "m8")),
+            409,
+            "disabled",
+        )
 
         github = await _trigger(api, "github")
         gh_hook = f"/hooks/{github['id']}"
-        good = await outside.post(gh_hook, content=body, headers=github_headers(github["secret"], body, "gh-1"))
+        good = await outside.post(
+            gh_hook, content=body, headers=github_headers(github["secret"], body, "gh-1")
+        )
         assert good.status_code == 202, good.text
-        again = await outside.post(gh_hook, content=body, headers=github_headers(github["secret"], body, "gh-1"))
+        again = await outside.post(
+            gh_hook, content=body, headers=github_headers(github["secret"], body, "gh-1")
+        )
         assert again.json()["operation_id"] == good.json()["operation_id"] and again.json()["duplicate"]
-        _problem(await outside.post(gh_hook, content=body, headers=github_headers("wrong", body, "gh-2")), 401, "signature-invalid")
-        _problem(await outside.post(gh_hook, content=body, headers={"x-hub-signature-256": "md5=x"}), 401, "signature-invalid")
+        _problem(
+            await outside.post(gh_hook, content=body, headers=github_headers("wrong", body, "gh-2")),
+            401,
+            "signature-invalid",
+        )
+        _problem(
+            await outside.post(gh_hook, content=body, headers={"x-hub-signature-256": "md5=x"}),
+            401,
+            "signature-invalid",
+        )
 
         bearer = await _trigger(api, "bearer")
         b_hook, auth = f"/hooks/{bearer['id']}", {"authorization": f"Bearer {bearer['secret']}"}
         one = await outside.post(b_hook, content=body, headers={**auth, "idempotency-key": "k1"})
         two = await outside.post(b_hook, content=body, headers={**auth, "idempotency-key": "k1"})
         assert one.status_code == 202 and two.json()["operation_id"] == one.json()["operation_id"]
-        _problem(await outside.post(b_hook, content=body, headers={"authorization": "Bearer uwt_wrong"}), 401, "signature-invalid")
+        _problem(
+            await outside.post(b_hook, content=body, headers={"authorization": "Bearer uwt_wrong"}),
+            401,
+            "signature-invalid",
+        )
 
         # A rotated secret works at once; the old one no longer does.
         new = (await api.post(f"/triggers/{bearer['id']}/rotate-secret")).json()["secret"]
