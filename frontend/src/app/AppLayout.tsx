@@ -4,6 +4,7 @@ import {
   IconGauge,
   IconHistory,
   IconLogout,
+  IconPlugConnected,
   IconRoute,
   IconSettings,
   IconShieldLock,
@@ -19,6 +20,7 @@ const LINKS = [
   { to: "/", label: "Dashboard", icon: IconGauge, end: true },
   { to: "/workflows", label: "Workflows", icon: IconRoute, end: false },
   { to: "/history", label: "History", icon: IconHistory, end: false },
+  { to: "/integrations", label: "Integrations", icon: IconPlugConnected, end: false },
 ] as const;
 
 export function AppLayout() {

@@ -23,7 +23,7 @@ from underway.operations.status import OperationStatus
 EVENT_VERSION = 1
 
 
-class EventType(StrEnum):
+class WebhookEventType(StrEnum):
     OPERATION_STARTED = "operation.started"
     OPERATION_COMPLETED = "operation.completed"
     OPERATION_FAILED = "operation.failed"
@@ -33,20 +33,20 @@ class EventType(StrEnum):
 
 
 SUBSCRIBABLE = (
-    EventType.OPERATION_COMPLETED,
-    EventType.OPERATION_FAILED,
-    EventType.OPERATION_CANCELLED,
-    EventType.OPERATION_TIMED_OUT,
-    EventType.OPERATION_STARTED,
+    WebhookEventType.OPERATION_COMPLETED,
+    WebhookEventType.OPERATION_FAILED,
+    WebhookEventType.OPERATION_CANCELLED,
+    WebhookEventType.OPERATION_TIMED_OUT,
+    WebhookEventType.OPERATION_STARTED,
 )
 TERMINAL_EVENTS = SUBSCRIBABLE[:4]
 
-EVENT_OF_STATUS: dict[OperationStatus, EventType] = {
-    OperationStatus.RUNNING: EventType.OPERATION_STARTED,
-    OperationStatus.COMPLETED: EventType.OPERATION_COMPLETED,
-    OperationStatus.FAILED: EventType.OPERATION_FAILED,
-    OperationStatus.CANCELLED: EventType.OPERATION_CANCELLED,
-    OperationStatus.TIMED_OUT: EventType.OPERATION_TIMED_OUT,
+EVENT_OF_STATUS: dict[OperationStatus, WebhookEventType] = {
+    OperationStatus.RUNNING: WebhookEventType.OPERATION_STARTED,
+    OperationStatus.COMPLETED: WebhookEventType.OPERATION_COMPLETED,
+    OperationStatus.FAILED: WebhookEventType.OPERATION_FAILED,
+    OperationStatus.CANCELLED: WebhookEventType.OPERATION_CANCELLED,
+    OperationStatus.TIMED_OUT: WebhookEventType.OPERATION_TIMED_OUT,
 }
 
 
@@ -54,13 +54,15 @@ def operation_url(public_url: str, operation_id: str) -> str:
     return f"{public_url}/api/v1/operations/{operation_id}"
 
 
-def event_body(event_type: EventType, at: datetime, data: dict[str, Any]) -> str:
+def event_body(event_type: WebhookEventType, at: datetime, data: dict[str, Any]) -> str:
     """The exact text that is signed and sent (kept, so every retry sends the same bytes)."""
     body = {"type": event_type.value, "version": EVENT_VERSION, "timestamp": _iso(at), "data": data}
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
-def operation_event_body(event_type: EventType, at: datetime, operation: Operation, public_url: str) -> str:
+def operation_event_body(
+    event_type: WebhookEventType, at: datetime, operation: Operation, public_url: str
+) -> str:
     return event_body(
         event_type,
         at,

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from underway.views import View
-from underway.webhooks.events import EventType
+from underway.webhooks.events import WebhookEventType
 
 
 class DeliveryStatus(StrEnum):
@@ -22,7 +22,7 @@ class WebhookEndpoint(View):
     owner: str
     url: str
     description: str
-    event_types: list[EventType]
+    event_types: list[WebhookEventType]
     enabled: bool
     disabled_reason: str | None = Field(None, description="Why it was disabled, when not by its owner.")
     failing_since: datetime | None = Field(
@@ -61,7 +61,7 @@ class WebhookDelivery(View):
     endpoint_id: str | None = Field(None, description="Null for a submission's callback_url.")
     url: str = Field(description="Where it is sent.")
     operation_id: str | None
-    event_type: EventType
+    event_type: WebhookEventType
     status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None = Field(None, description="While pending.")

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select
 
 from underway.operations.models import Operation, OperationEvent
-from underway.webhooks.events import EVENT_OF_STATUS, TERMINAL_EVENTS, EventType, operation_event_body
+from underway.webhooks.events import EVENT_OF_STATUS, TERMINAL_EVENTS, WebhookEventType, operation_event_body
 from underway.webhooks.models import DeliveryStatus
 from underway.webhooks.schedule import RetrySchedule
 from underway.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
@@ -33,7 +33,7 @@ def new_message_id() -> str:
 def delivery_values(
     *,
     owner: str,
-    event_type: EventType,
+    event_type: WebhookEventType,
     payload: str,
     at: datetime,
     schedule: RetrySchedule,

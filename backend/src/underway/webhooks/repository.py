@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from underway.store.engine import write_session
 from underway.store.timeutil import as_utc, as_utc_or_none
-from underway.webhooks.events import EventType
+from underway.webhooks.events import WebhookEventType
 from underway.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from underway.webhooks.outbox import DELIVERIES, ENDPOINTS
 from underway.webhooks.tables import WebhookAttemptRow, WebhookSigningSecretRow
@@ -82,7 +82,7 @@ def _delivery_of(m: Any) -> WebhookDelivery:
         endpoint_id=m["endpoint_id"],
         url=m["url"] or m["endpoint_url"] or "",
         operation_id=m["operation_id"],
-        event_type=EventType(m["event_type"]),
+        event_type=WebhookEventType(m["event_type"]),
         status=status,
         attempts=m["attempts"],
         next_attempt_at=as_utc(m["next_attempt_at"]) if status is DeliveryStatus.PENDING else None,

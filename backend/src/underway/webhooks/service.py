@@ -13,7 +13,7 @@ from typing import Any
 
 from underway.webhooks.addresses import AddressPolicy, UnsafeUrl
 from underway.webhooks.errors import DeliveryNotFound, EndpointDisabled, EndpointNotFound, InvalidWebhookUrl
-from underway.webhooks.events import EventType, event_body
+from underway.webhooks.events import WebhookEventType, event_body
 from underway.webhooks.keys import DEFAULT_OVERLAP_S, SigningKeys
 from underway.webhooks.models import (
     DeliveryStatus,
@@ -57,7 +57,12 @@ class WebhookService:
     # -- endpoints -------------------------------------------------------------------------------
 
     async def create_endpoint(
-        self, owner: str, url: str, description: str, event_types: Sequence[EventType], enabled: bool = True
+        self,
+        owner: str,
+        url: str,
+        description: str,
+        event_types: Sequence[WebhookEventType],
+        enabled: bool = True,
     ) -> NewWebhookEndpoint:
         await self.check_url(url)
         secret, sealed = self._keys.seal_new()
@@ -93,7 +98,7 @@ class WebhookService:
         *,
         url: str | None = None,
         description: str | None = None,
-        event_types: Sequence[EventType] | None = None,
+        event_types: Sequence[WebhookEventType] | None = None,
         enabled: bool | None = None,
     ) -> WebhookEndpoint:
         await self._row(endpoint_id, owner)
@@ -143,8 +148,8 @@ class WebhookService:
         data = {"message": "A test event from Underway: your endpoint is reachable and verifies signatures."}
         values = delivery_values(
             owner=row["owner"],
-            event_type=EventType.TEST,
-            payload=event_body(EventType.TEST, now, data),
+            event_type=WebhookEventType.TEST,
+            payload=event_body(WebhookEventType.TEST, now, data),
             at=now,
             schedule=RetrySchedule.of([0]),  # one attempt: a test is sent again by pressing again
             endpoint_id=endpoint_id,
@@ -204,5 +209,5 @@ class WebhookService:
         return row
 
 
-def _event_types(event_types: Sequence[EventType]) -> list[str]:
-    return sorted({EventType(e).value for e in event_types})
+def _event_types(event_types: Sequence[WebhookEventType]) -> list[str]:
+    return sorted({WebhookEventType(e).value for e in event_types})

@@ -163,7 +163,7 @@ export const EndpointCreateSchema = {
         event_types: {
             description: 'Any of: operation.completed, operation.failed, operation.cancelled, operation.timed_out, operation.started.',
             items: {
-                $ref: '#/components/schemas/EventType-Input'
+                $ref: '#/components/schemas/WebhookEventType'
             },
             maxItems: 5,
             minItems: 1,
@@ -218,7 +218,7 @@ export const EndpointUpdateSchema = {
                 {
                     description: 'Any of: operation.completed, operation.failed, operation.cancelled, operation.timed_out, operation.started.',
                     items: {
-                        $ref: '#/components/schemas/EventType-Input'
+                        $ref: '#/components/schemas/WebhookEventType'
                     },
                     maxItems: 5,
                     minItems: 1,
@@ -249,14 +249,12 @@ export const EndpointUpdateSchema = {
     type: 'object'
 } as const;
 
-export const EventType_InputSchema = {
+export const EventTypeSchema = {
     enum: [
-        'operation.started',
-        'operation.completed',
-        'operation.failed',
-        'operation.cancelled',
-        'operation.timed_out',
-        'webhook.test'
+        'status',
+        'progress',
+        'stage',
+        'log'
     ],
     title: 'EventType',
     type: 'string'
@@ -518,7 +516,7 @@ export const NewWebhookEndpointSchema = {
         },
         event_types: {
             items: {
-                $ref: '#/components/schemas/underway__webhooks__events__EventType'
+                $ref: '#/components/schemas/WebhookEventType'
             },
             title: 'Event Types',
             type: 'array'
@@ -855,7 +853,7 @@ export const OperationEventSchema = {
             type: 'string'
         },
         type: {
-            $ref: '#/components/schemas/underway__operations__models__EventType'
+            $ref: '#/components/schemas/EventType'
         }
     },
     required: [
@@ -1970,7 +1968,7 @@ export const WebhookDeliverySchema = {
             title: 'Endpoint Id'
         },
         event_type: {
-            $ref: '#/components/schemas/underway__webhooks__events__EventType'
+            $ref: '#/components/schemas/WebhookEventType'
         },
         finished_at: {
             anyOf: [
@@ -2098,7 +2096,7 @@ export const WebhookDeliveryDetailSchema = {
             title: 'Endpoint Id'
         },
         event_type: {
-            $ref: '#/components/schemas/underway__webhooks__events__EventType'
+            $ref: '#/components/schemas/WebhookEventType'
         },
         finished_at: {
             anyOf: [
@@ -2231,7 +2229,7 @@ export const WebhookEndpointSchema = {
         },
         event_types: {
             items: {
-                $ref: '#/components/schemas/underway__webhooks__events__EventType'
+                $ref: '#/components/schemas/WebhookEventType'
             },
             title: 'Event Types',
             type: 'array'
@@ -2295,6 +2293,19 @@ export const WebhookEndpointSchema = {
     ],
     title: 'WebhookEndpoint',
     type: 'object'
+} as const;
+
+export const WebhookEventTypeSchema = {
+    enum: [
+        'operation.started',
+        'operation.completed',
+        'operation.failed',
+        'operation.cancelled',
+        'operation.timed_out',
+        'webhook.test'
+    ],
+    title: 'WebhookEventType',
+    type: 'string'
 } as const;
 
 export const WorkerInfoSchema = {
@@ -2454,28 +2465,4 @@ export const WorkflowInfoSchema = {
     ],
     title: 'WorkflowInfo',
     type: 'object'
-} as const;
-
-export const underway__operations__models__EventTypeSchema = {
-    enum: [
-        'status',
-        'progress',
-        'stage',
-        'log'
-    ],
-    title: 'EventType',
-    type: 'string'
-} as const;
-
-export const underway__webhooks__events__EventTypeSchema = {
-    enum: [
-        'operation.started',
-        'operation.completed',
-        'operation.failed',
-        'operation.cancelled',
-        'operation.timed_out',
-        'webhook.test'
-    ],
-    title: 'EventType',
-    type: 'string'
 } as const;

@@ -106,7 +106,7 @@ export type EndpointCreate = {
      *
      * Any of: operation.completed, operation.failed, operation.cancelled, operation.timed_out, operation.started.
      */
-    event_types?: Array<EventTypeInput>;
+    event_types?: Array<WebhookEventType>;
     /**
      * Url
      *
@@ -132,7 +132,7 @@ export type EndpointUpdate = {
     /**
      * Event Types
      */
-    event_types?: Array<EventTypeInput> | null;
+    event_types?: Array<WebhookEventType> | null;
     /**
      * Url
      *
@@ -144,7 +144,7 @@ export type EndpointUpdate = {
 /**
  * EventType
  */
-export type EventTypeInput = 'operation.started' | 'operation.completed' | 'operation.failed' | 'operation.cancelled' | 'operation.timed_out' | 'webhook.test';
+export type EventType = 'status' | 'progress' | 'stage' | 'log';
 
 /**
  * FieldProblem
@@ -324,7 +324,7 @@ export type NewWebhookEndpoint = {
     /**
      * Event Types
      */
-    event_types: Array<UnderwayWebhooksEventsEventType>;
+    event_types: Array<WebhookEventType>;
     /**
      * Failing Since
      *
@@ -507,7 +507,7 @@ export type OperationEvent = {
      * Ts
      */
     ts: string;
-    type: UnderwayOperationsModelsEventType;
+    type: EventType;
 };
 
 /**
@@ -1179,7 +1179,7 @@ export type WebhookDelivery = {
      * Null for a submission's callback_url.
      */
     endpoint_id: string | null;
-    event_type: UnderwayWebhooksEventsEventType;
+    event_type: WebhookEventType;
     /**
      * Finished At
      */
@@ -1243,7 +1243,7 @@ export type WebhookDeliveryDetail = {
      * Null for a submission's callback_url.
      */
     endpoint_id: string | null;
-    event_type: UnderwayWebhooksEventsEventType;
+    event_type: WebhookEventType;
     /**
      * Finished At
      */
@@ -1316,7 +1316,7 @@ export type WebhookEndpoint = {
     /**
      * Event Types
      */
-    event_types: Array<UnderwayWebhooksEventsEventType>;
+    event_types: Array<WebhookEventType>;
     /**
      * Failing Since
      *
@@ -1346,6 +1346,11 @@ export type WebhookEndpoint = {
      */
     url: string;
 };
+
+/**
+ * WebhookEventType
+ */
+export type WebhookEventType = 'operation.started' | 'operation.completed' | 'operation.failed' | 'operation.cancelled' | 'operation.timed_out' | 'webhook.test';
 
 /**
  * WorkerInfo
@@ -1460,16 +1465,6 @@ export type WorkflowInfo = {
      */
     title: string;
 };
-
-/**
- * EventType
- */
-export type UnderwayOperationsModelsEventType = 'status' | 'progress' | 'stage' | 'log';
-
-/**
- * EventType
- */
-export type UnderwayWebhooksEventsEventType = 'operation.started' | 'operation.completed' | 'operation.failed' | 'operation.cancelled' | 'operation.timed_out' | 'webhook.test';
 
 export type AdminOperationsListData = {
     body?: never;

@@ -9,14 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from underway.api.schemas.operations import NAME_MAX, PRINTABLE_PATTERN
 from underway.triggers.models import TriggerScheme
-from underway.webhooks.events import SUBSCRIBABLE, TERMINAL_EVENTS, EventType
+from underway.webhooks.events import SUBSCRIBABLE, TERMINAL_EVENTS, WebhookEventType
 from underway.webhooks.keys import DEFAULT_OVERLAP_S
 
 _TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text: a 422, not a 500
 _URL_PATTERN = r"^[^\x00-\x20\x7f]+$"
 _URL_ABOUT = "An http(s) URL that resolves to public addresses."
 EventTypes = Annotated[
-    list[EventType],
+    list[WebhookEventType],
     Field(min_length=1, max_length=len(SUBSCRIBABLE), description=f"Any of: {', '.join(SUBSCRIBABLE)}."),
 ]
 
