@@ -16,7 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import underway.auth.tables
-import underway.store.tables  # noqa: F401  (the full metadata)
+import underway.store.tables
+import underway.triggers.tables
+import underway.webhooks.tables  # noqa: F401  (the full metadata)
 from underway.operations.recovery import INTERRUPTED
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
@@ -36,6 +38,20 @@ def test_the_migrations_create_exactly_the_tables_declared(database_url: str) ->
             assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_the_webhooks_migration_goes_down_and_up_again(database_url: str) -> None:
+    upgrade_sync(database_url)
+    command.downgrade(alembic_config(database_url), "0004")
+    engine = _sync_engine(database_url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        assert "webhook_deliveries" not in tables.tables and "triggers" not in tables.tables
+        assert "callback_url" not in tables.tables["operations"].c
+    finally:
+        engine.dispose()
+    test_the_migrations_create_exactly_the_tables_declared(database_url)
 
 
 def _operation(status: str, workflow: str, params: dict[str, object]) -> dict[str, object]:

@@ -1,7 +1,9 @@
-"""A webhook receiver for tests: a real HTTP server on 127.0.0.1 that records what it is sent.
+"""Webhook receivers for tests: real HTTP servers on 127.0.0.1 that record what they are sent.
 
-``answers`` is the status of each request in turn (the last repeats). A test waits for requests
-with a deadline (``await receiver.next_request()``), never by sleeping.
+:class:`Receiver` runs on the test's event loop: ``answers`` is the status of each request in turn
+(the last repeats), and a test waits with a deadline (``await receiver.next_request()``).
+:class:`ThreadedReceiver` runs in a thread, for tests that are not async (processes, the CLI, the
+browser); with ``hold_first`` it never answers its first request.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -81,3 +86,43 @@ async def serving(receiver: Receiver) -> AsyncIterator[Receiver]:
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, 10)
+
+
+class ThreadedReceiver:
+    def __init__(self, *, hold_first: bool = False) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self._arrived = threading.Condition()
+        self._release = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver._arrived:
+                    receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    first = len(receiver.requests) == 1
+                    receiver._arrived.notify_all()
+                if hold_first and first:
+                    receiver._release.wait(60)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def arrived(self, count: int, timeout: float = 30) -> bool:
+        """Whether ``count`` requests have arrived within ``timeout`` seconds."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
+
+    def close(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()

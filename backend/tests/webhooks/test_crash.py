@@ -5,54 +5,19 @@ killed, and process B, started afterwards, sends the delivery again once A's lea
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from standardwebhooks import Webhook
 
 from tests.support.cluster import cluster, wait_until
-
-
-class HoldFirst:
-    """An HTTP receiver on 127.0.0.1 that never answers its first request and accepts the rest."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        self.first = threading.Event()
-        self.second = threading.Event()
-        self.release = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                if len(receiver.requests) == 1:
-                    receiver.first.set()
-                    receiver.release.wait(60)
-                    return
-                self.send_response(200)
-                self.end_headers()
-                receiver.second.set()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
+from tests.support.receiver import ThreadedReceiver
 
 
 def test_kill_9_during_a_delivery_still_delivers_with_the_same_webhook_id(
     tmp_path: Path, database_url: str
 ) -> None:
-    receiver = HoldFirst()
+    receiver = ThreadedReceiver(hold_first=True)
     settings = {"UNDERWAY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32", "UNDERWAY_WEBHOOK_TIMEOUT_S": "4"}
     try:
         with cluster(tmp_path, database_url, **settings) as c:
@@ -63,13 +28,13 @@ def test_kill_9_during_a_delivery_still_delivers_with_the_same_webhook_id(
                 assert r.status_code == 201, r.text
                 secret = r.json()["secret"]
             op = c.submit(0, "demo.sleep", {"steps": 1, "step_s": 0})
-            assert receiver.first.wait(30), c.logs()
+            assert receiver.arrived(1), c.logs()
             c.processes[0].proc.kill()  # kill -9 while the attempt is in flight
             c.processes[0].exit_code()
 
             c.start_api(workers=2)
-            assert receiver.second.wait(60), c.logs()
-            (held_headers, held_body), (headers, body) = receiver.requests[0], receiver.requests[-1]
+            assert receiver.arrived(2, timeout=60), c.logs()
+            (held_headers, held_body), (headers, body) = receiver.requests[0], receiver.requests[1]
             assert headers["webhook-id"] == held_headers["webhook-id"]
             event = Webhook(secret).verify(body, headers)
             assert body == held_body and event["data"]["operation"]["id"] == op["id"]
