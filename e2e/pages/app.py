@@ -6,12 +6,13 @@ from playwright.sync_api import Locator, Page, expect
 
 from support.server import Account
 
-NAV_LINKS = ("Dashboard", "Workflows", "History", "Settings")
+NAV_LINKS = ("Dashboard", "Workflows", "History", "Integrations", "Settings")
 # The page heading each navigation link leads to.
 HEADINGS = {
     "Dashboard": "Dashboard",
     "Workflows": "Workflows",
     "History": "History",
+    "Integrations": "Integrations",
     "Settings": "Settings",
     "Admin": "Administration",
 }

@@ -20,7 +20,7 @@ import { formatDateTime } from "@/lib/format";
 import { notifyFailure, notifySuccess } from "@/lib/notify";
 import { ApiError } from "@/lib/problem";
 import { triggerDeliveriesQuery, triggersQuery, useCreateTrigger, useTriggerAction } from "./api";
-import { curlExample, parseMapping, sampleBody } from "./curl-example";
+import { absoluteUrl, curlExample, parseMapping, sampleBody } from "./curl-example";
 import type { ShownSecret } from "./SecretModal";
 
 const SCHEMES: { value: TriggerScheme; label: string }[] = [
@@ -113,16 +113,12 @@ export function TriggersPanel({
       {
         onSuccess: (trigger) => {
           setName("");
+          const url = absoluteUrl(trigger.url, window.location.origin);
           onSecret({
             title: "Your new trigger",
-            label: `POST deliveries to ${trigger.url}. Its ${scheme === "bearer" ? "token" : "signing secret"}:`,
+            label: `POST deliveries to ${url}. Its ${scheme === "bearer" ? "token" : "signing secret"}:`,
             secret: trigger.secret,
-            example: curlExample(
-              trigger.scheme,
-              trigger.url,
-              trigger.secret,
-              sampleBody(trigger.params_mapping),
-            ),
+            example: curlExample(trigger.scheme, url, trigger.secret, sampleBody(trigger.params_mapping)),
           });
         },
         onError: (error) => {
@@ -225,7 +221,7 @@ export function TriggersPanel({
                   {trigger.workflow} · {trigger.scheme}
                 </Text>
                 <Text size="xs" ff="monospace" style={{ wordBreak: "break-all" }} data-testid="trigger-url">
-                  {trigger.url}
+                  {absoluteUrl(trigger.url, window.location.origin)}
                 </Text>
               </Stack>
               <Group gap="xs">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curlExample, parseMapping, sampleBody } from "./curl-example";
+import { absoluteUrl, curlExample, parseMapping, sampleBody } from "./curl-example";
 
 describe("curlExample", () => {
   it("signs Standard Webhooks deliveries over id.timestamp.body with the decoded secret", () => {
@@ -40,5 +40,16 @@ describe("sampleBody and parseMapping", () => {
     expect(parseMapping('{"steps": "n"}')).toBe('steps: a JSON pointer starts with "/"');
     expect(parseMapping("[1]")).toBe("Give a JSON object");
     expect(parseMapping("{")).toMatch(/^Not JSON/);
+  });
+});
+
+describe("absoluteUrl", () => {
+  it("completes a path with the page's origin and keeps a full URL", () => {
+    expect(absoluteUrl("/api/v1/hooks/trg_1", "http://127.0.0.1:8000")).toBe(
+      "http://127.0.0.1:8000/api/v1/hooks/trg_1",
+    );
+    expect(absoluteUrl("https://u.example/api/v1/hooks/t", "http://x")).toBe(
+      "https://u.example/api/v1/hooks/t",
+    );
   });
 });

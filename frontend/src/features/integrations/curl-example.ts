@@ -36,6 +36,11 @@ export function curlExample(scheme: TriggerScheme, url: string, secret: string, 
   ].join("\n");
 }
 
+/** The trigger's URL as a sender must use it: the server gives a path when it knows no public URL. */
+export function absoluteUrl(url: string, origin: string): string {
+  return new URL(url, origin).href;
+}
+
 /** A sample body for a trigger: its mapping's pointers filled with placeholders, or "{}". */
 export function sampleBody(mapping: Record<string, string> | null | undefined): string {
   const doc: Record<string, unknown> = {};
