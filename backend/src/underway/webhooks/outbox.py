@@ -66,6 +66,19 @@ class WebhookOutbox:
     def __init__(self, schedule: RetrySchedule, public_url: str) -> None:
         self._schedule = schedule
         self._public_url = public_url
+        # Per transaction, each owner's enabled endpoints: a batch of 500 claims or settlements of
+        # a few owners reads them a few times, not 500 (the writer thread alone calls the hook).
+        self._tx: object = None
+        self._subscriptions: dict[str, list[tuple[str, list[str]]]] = {}
+
+    def _endpoints_of(self, conn: Connection, owner: str) -> list[tuple[str, list[str]]]:
+        tx = conn.get_transaction()
+        if tx is not self._tx:
+            self._tx, self._subscriptions = tx, {}
+        if owner not in self._subscriptions:
+            rows = conn.execute(_SUBSCRIBED.where(ENDPOINTS.c.owner == owner))
+            self._subscriptions[owner] = [(endpoint_id, types) for endpoint_id, types in rows]
+        return self._subscriptions[owner]
 
     def on_transition(self, conn: Connection, operation: Operation, event: OperationEvent) -> None:
         event_type = EVENT_OF_STATUS.get(event.status)
@@ -73,9 +86,7 @@ class WebhookOutbox:
             return
         endpoints = [
             endpoint_id
-            for endpoint_id, subscribed in conn.execute(
-                _SUBSCRIBED.where(ENDPOINTS.c.owner == operation.owner)
-            )
+            for endpoint_id, subscribed in self._endpoints_of(conn, operation.owner)
             if event_type.value in subscribed
         ]
         callback = operation.callback_url if event_type in TERMINAL_EVENTS else None
