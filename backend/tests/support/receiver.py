@@ -91,6 +91,7 @@ async def serving(receiver: Receiver) -> AsyncIterator[Receiver]:
 class ThreadedReceiver:
     def __init__(self, *, hold_first: bool = False) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.answers = [200]  # the status of each answer in turn (the last repeats)
         self._arrived = threading.Condition()
         self._release = threading.Event()
         receiver = self
@@ -105,7 +106,8 @@ class ThreadedReceiver:
                 if hold_first and first:
                     receiver._release.wait(60)
                     return
-                self.send_response(200)
+                answers = receiver.answers
+                self.send_response(answers[min(len(receiver.requests) - 1, len(answers) - 1)])
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")

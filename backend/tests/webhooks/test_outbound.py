@@ -4,15 +4,18 @@ tested, disabled by 410, and one-off callback_url deliveries signed with the own
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from standardwebhooks import Webhook
 
-from tests.api.conftest import LiveServer
-from tests.support.receiver import Receiver, free_port, serving
-from tests.webhooks.conftest import eventually
+from tests.api.conftest import LiveServer, start_server
+from tests.support.receiver import Receiver, ThreadedReceiver, free_port, serving
+from tests.webhooks.conftest import eventually, webhook_settings
 from underway.auth.models import Role
+from underway.settings import Settings
 
 
 async def _delivery(api: httpx.AsyncClient, delivery_id: str, **expect: Any) -> dict[str, Any] | None:
@@ -144,3 +147,63 @@ async def test_a_callback_url_is_signed_with_the_owner_secret_and_redirects_are_
             assert r.json()["errors"][0]["loc"] == ["body", "callback_url"]
             r = await api.post("/webhooks/endpoints", json={"url": url})
             assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "url"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_silent_endpoint_times_out_is_disabled_after_failing_long_and_replays_once_enabled(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    settings = webhook_settings(settings_factory, webhook_timeout_s=1, webhook_disable_after_s=1.5)
+    silent = ThreadedReceiver(hold_first=True)  # never answers the first request
+    try:
+        async with start_server(settings) as server, server.client(await server.token_for("gina")) as api:
+            endpoint = (await api.post("/webhooks/endpoints", json={"url": silent.url})).json()
+            await api.post(f"/webhooks/endpoints/{endpoint['id']}/test")
+
+            async def disabled() -> dict[str, Any] | None:
+                e: dict[str, Any] = (await api.get(f"/webhooks/endpoints/{endpoint['id']}")).json()
+                return e if not e["enabled"] else None
+
+            # One attempt (a test event is sent once): no answer within the timeout.
+            test = (await _deliveries_of(api, endpoint_id=endpoint["id"]) or [{}])[0]
+            failed = await eventually(lambda: _delivery(api, test["id"], status="failed"), "the timeout")
+            assert failed["attempt_log"][0]["error"] == "no answer within 1 s"
+            # Failing since then: an operation's completion keeps failing (500s) until the endpoint is
+            # disabled, with the reason shown.
+            silent.answers = [500]
+            await _submit(api)
+            reason = (await eventually(disabled, "the endpoint disabled"))["disabled_reason"]
+            assert reason == "every delivery failed for more than 1.5 s"
+
+            silent.answers = [200]
+            await api.patch(f"/webhooks/endpoints/{endpoint['id']}", json={"enabled": True})
+            replayed = (await api.post(f"/webhooks/endpoints/{endpoint['id']}/replay")).json()
+            assert replayed["resent"] == 2  # the test event and the completion
+
+            async def all_delivered() -> list[dict[str, Any]] | None:
+                found = await _deliveries_of(api, endpoint_id=endpoint["id"]) or []
+                return found if {d["status"] for d in found} == {"succeeded"} else None
+
+            assert len(await eventually(all_delivered, "the replayed deliveries")) == 2
+    finally:
+        silent.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_trigger_deliveries_count_against_the_owner_rate_limit(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    settings = webhook_settings(settings_factory, rate_limit_submit="1/minute")
+    async with start_server(settings) as server, server.client(await server.token_for("hal")) as api:
+        trigger = (
+            await api.post("/triggers", json={"name": "t", "workflow": "demo.sleep", "scheme": "bearer"})
+        ).json()
+        auth = {"authorization": f"Bearer {trigger['secret']}"}
+        async with httpx.AsyncClient(base_url=server.api_url) as outside:
+            ok = await outside.post(f"/hooks/{trigger['id']}", json={"steps": 1}, headers=auth)
+            limited = await outside.post(f"/hooks/{trigger['id']}", json={"steps": 1}, headers=auth)
+        assert ok.status_code == 202, ok.text
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+        assert limited.json()["type"] == "urn:underway:problem:rate-limited"
+        log = (await api.get(f"/triggers/{trigger['id']}/deliveries")).json()
+        assert [d["status_code"] for d in log] == [429, 202]

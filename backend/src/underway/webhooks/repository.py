@@ -127,6 +127,8 @@ class WebhookRepository:
     async def update_endpoint(self, endpoint_id: str, values: dict[str, Any]) -> None:
         async with write_session(self._engine, AsyncSession) as s, s.begin():
             await s.execute(update(ENDPOINTS).where(ENDPOINTS.c.id == endpoint_id).values(**values))
+            if values.get("enabled") is False:
+                await disable(s, endpoint_id, None, values["updated_at"])
 
     async def delete_endpoint(self, endpoint_id: str) -> None:
         """The endpoint and its delivery log."""
@@ -330,29 +332,30 @@ class WebhookRepository:
         self, s: AsyncSession, endpoint_id: str, outcome: Outcome, now: datetime, disable_after_s: float
     ) -> None:
         this = ENDPOINTS.c.id == endpoint_id
-        if outcome.disable_reason is not None:
-            await s.execute(
-                update(ENDPOINTS).where(this).values(enabled=False, disabled_reason=outcome.disable_reason)
-            )
-        elif outcome.endpoint_healthy is True:
+        if outcome.endpoint_healthy is True:
             await s.execute(
                 update(ENDPOINTS)
                 .where(this, ENDPOINTS.c.failing_since.is_not(None))
                 .values(failing_since=None)
             )
-        elif outcome.endpoint_healthy is False:
-            await s.execute(
-                update(ENDPOINTS).where(this, ENDPOINTS.c.failing_since.is_(None)).values(failing_since=now)
-            )
+            return
+        if outcome.endpoint_healthy is None:
+            return
+        await s.execute(
+            update(ENDPOINTS).where(this, ENDPOINTS.c.failing_since.is_(None)).values(failing_since=now)
+        )
+        reason = outcome.disable_reason
+        if reason is None:
             cutoff = now - timedelta(seconds=disable_after_s)
-            await s.execute(
-                update(ENDPOINTS)
-                .where(this, ENDPOINTS.c.enabled.is_(True), ENDPOINTS.c.failing_since < cutoff)
-                .values(
-                    enabled=False,
-                    disabled_reason=f"every delivery failed for more than {_duration(disable_after_s)}",
+            failing_long = await s.execute(
+                select(ENDPOINTS.c.id).where(
+                    this, ENDPOINTS.c.enabled.is_(True), ENDPOINTS.c.failing_since < cutoff
                 )
             )
+            if failing_long.first() is not None:
+                reason = f"every delivery failed for more than {_duration(disable_after_s)}"
+        if reason is not None:
+            await disable(s, endpoint_id, reason, now)
 
     async def give_up(self, claimed: Claimed, reason: str, now: datetime) -> None:
         """Fail a claimed delivery without sending it (its endpoint was disabled or deleted)."""
@@ -369,6 +372,28 @@ class WebhookRepository:
                     lease_until=None,
                 )
             )
+
+
+async def disable(s: AsyncSession, endpoint_id: str, reason: str | None, now: datetime) -> None:
+    """Disable an endpoint (``reason``: why, when not by its owner); its pending deliveries are
+    given up at once, so the log says so and a replay after enabling it sends them."""
+    await s.execute(
+        update(ENDPOINTS)
+        .where(ENDPOINTS.c.id == endpoint_id)
+        .values(enabled=False, disabled_reason=reason, updated_at=now)
+    )
+    await s.execute(
+        update(DELIVERIES)
+        .where(DELIVERIES.c.endpoint_id == endpoint_id, DELIVERIES.c.status == _PENDING)
+        .values(
+            status=DeliveryStatus.FAILED.value,
+            remaining=0,
+            last_error="the endpoint was disabled" + (f": {reason}" if reason else ""),
+            finished_at=now,
+            lease_token=None,
+            lease_until=None,
+        )
+    )
 
 
 def _duration(seconds: float) -> str:
