@@ -7,6 +7,7 @@ import { formatDateTime } from "@/lib/format";
 import { notifyFailure, notifySuccess } from "@/lib/notify";
 import { ApiError } from "@/lib/problem";
 import { deliveriesQuery, endpointsQuery, useCreateEndpoint, useEndpointAction, useResend } from "./api";
+import { RotateSecretButton } from "./RotateSecretButton";
 import type { ShownSecret } from "./SecretModal";
 
 const EVENT_TYPES: EventType[] = [
@@ -219,6 +220,12 @@ export function EndpointsPanel({
                 >
                   {open === endpoint.id ? "Hide deliveries" : "Deliveries"}
                 </Button>
+                <RotateSecretButton
+                  kind="endpoint"
+                  id={endpoint.id}
+                  name={endpoint.url}
+                  onSecret={onSecret}
+                />
                 <Button size="xs" color="red" variant="subtle" onClick={() => run(endpoint, "delete")}>
                   Delete
                 </Button>

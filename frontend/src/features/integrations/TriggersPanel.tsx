@@ -21,6 +21,7 @@ import { notifyFailure, notifySuccess } from "@/lib/notify";
 import { ApiError } from "@/lib/problem";
 import { triggerDeliveriesQuery, triggersQuery, useCreateTrigger, useTriggerAction } from "./api";
 import { absoluteUrl, curlExample, parseMapping, sampleBody } from "./curl-example";
+import { RotateSecretButton } from "./RotateSecretButton";
 import type { ShownSecret } from "./SecretModal";
 
 const SCHEMES: { value: TriggerScheme; label: string }[] = [
@@ -239,6 +240,7 @@ export function TriggersPanel({
                 >
                   {open === trigger.id ? "Hide deliveries" : "Deliveries"}
                 </Button>
+                <RotateSecretButton kind="trigger" id={trigger.id} name={trigger.name} onSecret={onSecret} />
                 <Button size="xs" color="red" variant="subtle" onClick={() => run(trigger, "delete")}>
                   Delete
                 </Button>

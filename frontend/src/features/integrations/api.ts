@@ -6,6 +6,7 @@ import {
   triggersDelete,
   triggersDeliveries,
   triggersList,
+  triggersRotateSecret,
   triggersUpdate,
   webhooksCreate,
   webhooksDelete,
@@ -13,6 +14,7 @@ import {
   webhooksList,
   webhooksReplay,
   webhooksResend,
+  webhooksRotateSecret,
   webhooksTest,
   webhooksUpdate,
 } from "@/client/api";
@@ -124,4 +126,17 @@ export function useTriggerAction() {
       else await triggersUpdate({ path, body: { enabled: input.action === "enable" }, throwOnError: true });
     },
   );
+}
+
+/** A new secret for an endpoint (the old one keeps signing for a day) or a trigger (at once). */
+export function useRotateSecret() {
+  return useMutation({
+    mutationFn: async (input: { kind: "endpoint" | "trigger"; id: string }) => {
+      const { data } =
+        input.kind === "endpoint"
+          ? await webhooksRotateSecret({ path: { endpoint_id: input.id }, throwOnError: true })
+          : await triggersRotateSecret({ path: { trigger_id: input.id }, throwOnError: true });
+      return data.secret;
+    },
+  });
 }
