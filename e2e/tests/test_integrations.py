@@ -1,7 +1,7 @@
 """Flow: integrations both ways. In the web app a user adds a webhook endpoint and creates a
 trigger; the trigger's own curl example (copied from the page, run by bash with curl and openssl)
 starts an operation; the user watches it finish; the signed completion arrives at the receiver;
-both delivery logs show it."""
+the operation's page and both delivery logs show it."""
 
 from __future__ import annotations
 
@@ -79,9 +79,12 @@ def test_a_trigger_fired_with_curl_starts_an_operation_whose_completion_reaches_
     assert event["type"] == "operation.completed"
     operation = event["data"]["operation"]
     assert operation["id"] == accepted["operation_id"] and operation["owner"] == user.username
-    assert operation["params"]["steps"] == 1 and operation["metadata"]["trigger"]["delivery_id"].startswith(
-        "msg_"
-    )
+    assert operation["params"]["steps"] == 1
+    assert operation["metadata"]["trigger"]["delivery_id"].startswith("msg_")
+    # The operation's page lists its webhook deliveries.
+    webhooks = page.get_by_role("region", name="Webhooks")
+    expect(webhooks).to_contain_text("operation.completed")
+    expect(webhooks).to_contain_text("succeeded")
 
     go_to(page, "Integrations")
     endpoint = page.get_by_test_id("endpoint").filter(has_text=receiver.url)

@@ -45,6 +45,20 @@ export const deliveriesQuery = (endpointId: string) =>
     refetchInterval: LOG_REFRESH_MS,
   });
 
+export const operationDeliveriesQuery = (operationId: string) =>
+  queryOptions({
+    queryKey: ["webhooks", "deliveries", "operation", operationId],
+    queryFn: async ({ signal }) => {
+      const { data } = await webhooksDeliveries({
+        query: { operation_id: operationId },
+        signal,
+        throwOnError: true,
+      });
+      return data;
+    },
+    refetchInterval: LOG_REFRESH_MS,
+  });
+
 export const triggersQuery = (everyone: boolean) =>
   queryOptions({
     queryKey: ["triggers", everyone],
