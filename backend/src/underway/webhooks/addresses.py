@@ -86,9 +86,8 @@ def blocked_reason(address: IPAddress) -> str | None:
 async def system_resolver(host: str, port: int) -> list[str]:
     """The addresses of ``host``, as the system resolver gives them (once, with a deadline)."""
     loop = asyncio.get_running_loop()
-    infos = await asyncio.wait_for(
-        loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout=RESOLVE_TIMEOUT_S
-    )
+    async with asyncio.timeout(RESOLVE_TIMEOUT_S):
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 

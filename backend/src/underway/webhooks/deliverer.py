@@ -29,6 +29,7 @@ from underway.webhooks.signing import sign_headers
 log = logging.getLogger(__name__)
 
 IDLE_S = 30.0
+_RECHECK_S = 0.5
 CONCURRENCY = 16
 _WAKING = frozenset(EVENT_OF_STATUS)  # the statuses that make deliveries
 
@@ -54,6 +55,7 @@ class Deliverer:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -68,6 +70,7 @@ class Deliverer:
 
     async def stop(self) -> None:
         """Stop claiming; attempts under way are abandoned (their leases run out, others retry)."""
+        self._stopping = True
         tasks = [t for t in (self._task, *self._in_flight) if t is not None]
         for task in tasks:
             task.cancel()
@@ -77,35 +80,45 @@ class Deliverer:
         await self._sender.close()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
-                await self._claim_and_send()
-                wait_s = await self._until_next_due()
+                wait_s = await self._step()
             except Exception:
                 log.exception("webhook delivery loop failed; retrying")
                 wait_s = 1.0
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait_s)
+            if wait_s > 0:
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+                # arrives as the event is set, and the loop would then never stop.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(wait_s):
+                        await self._wake.wait()
 
-    async def _claim_and_send(self) -> None:
+    async def _step(self) -> float:
+        """Send what is due, and say how long to wait before looking again. A claim is a write
+        transaction, so it is made only when a read shows something due (most wake-ups, one per
+        finished operation of any process, find nothing to send)."""
+        due = await self._repo.next_due()
+        now = _now()
+        if due is None:
+            return IDLE_S
+        if due > now:
+            return min(IDLE_S, (due - now).total_seconds())
         room = CONCURRENCY - len(self._in_flight)
         if room <= 0:
-            return
-        for claimed in await self._repo.claim(_now(), self._lease_s, room):
-            task = asyncio.create_task(self._deliver(claimed))
+            return IDLE_S  # a finishing attempt wakes the loop
+        claimed = await self._repo.claim(now, self._lease_s, room)
+        for delivery in claimed:
+            task = asyncio.create_task(self._deliver(delivery))
             self._in_flight.add(task)
             task.add_done_callback(self._done)
+        # Something was due: look again at once if we took it (more may be due), a little later if
+        # another process holds it.
+        return 0.0 if claimed else _RECHECK_S
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
         self._wake.set()  # room for more
-
-    async def _until_next_due(self) -> float:
-        due = await self._repo.next_due()
-        if due is None:
-            return IDLE_S
-        return min(IDLE_S, max(0.0, (due - _now()).total_seconds()))
 
     async def _deliver(self, claimed: Claimed) -> None:
         try:
