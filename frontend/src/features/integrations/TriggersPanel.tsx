@@ -175,7 +175,7 @@ export function TriggersPanel({
               value={scheme}
               onChange={(v) => setScheme((v as TriggerScheme | null) ?? "standard_webhooks")}
               allowDeselect={false}
-              w={320}
+              w={380}
             />
           </Group>
           <Group align="flex-start" wrap="wrap">
