@@ -6,13 +6,14 @@ from playwright.sync_api import Locator, Page, expect
 
 from support.server import Account
 
-NAV_LINKS = ("Dashboard", "Workflows", "History", "Assistant", "Settings")
+NAV_LINKS = ("Dashboard", "Workflows", "History", "Assistant", "Integrations", "Settings")
 # The page heading each navigation link leads to.
 HEADINGS = {
     "Dashboard": "Dashboard",
     "Workflows": "Workflows",
     "History": "History",
     "Assistant": "Assistant",
+    "Integrations": "Integrations",
     "Settings": "Settings",
     "Admin": "Administration",
 }

@@ -45,6 +45,8 @@ BASE_SETTINGS: dict[str, str] = {
     "UNDERWAY_METRICS_ENABLED": "false",
     # The session's server stops with demos still running; it need not wait for them.
     "UNDERWAY_SHUTDOWN_GRACE_S": "0",
+    # The webhook receivers of the integrations flow listen on 127.0.0.1.
+    "UNDERWAY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
 }
 
 

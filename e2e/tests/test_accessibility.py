@@ -66,6 +66,10 @@ def test_every_main_page_meets_wcag_aa(
     expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
     _expect_accessible(page, "settings")
 
+    page.goto("/integrations")
+    expect(page.get_by_text("No triggers yet.")).to_be_visible()
+    _expect_accessible(page, "integrations")
+
     admin_page = open_page(server, "admin", color_scheme=scheme)
     sign_in(admin_page, admin)
     admin_page.goto("/admin")

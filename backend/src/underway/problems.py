@@ -32,6 +32,9 @@ class ProblemType(StrEnum):
     QUEUE_FULL = "urn:underway:problem:queue-full"
     NOT_READY = "urn:underway:problem:not-ready"
     INTERNAL = "urn:underway:problem:internal-error"
+    SIGNATURE_INVALID = "urn:underway:problem:signature-invalid"
+    TIMESTAMP_STALE = "urn:underway:problem:timestamp-stale"
+    DISABLED = "urn:underway:problem:disabled"
 
 
 class FieldProblem(BaseModel):

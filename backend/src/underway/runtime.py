@@ -32,6 +32,9 @@ from underway.store.feed.sqlite import SqliteFeed
 from underway.store.operations_repo import OperationRepository
 from underway.store.workers_repo import WorkerRepository
 from underway.store.writer.thread import StoreWriter
+from underway.triggers.repository import TriggerRepository
+from underway.triggers.service import TriggerService
+from underway.webhooks.wiring import Webhooks
 from underway.workflows.processes import shutdown_process_pool
 from underway.workflows.registry import WorkflowRegistry, default_registry, load_workflow_modules
 
@@ -48,6 +51,8 @@ class Runtime:
     dispatcher: Dispatcher
     service: OperationService
     repo: OperationRepository
+    webhooks: Webhooks
+    triggers: TriggerService
 
     @classmethod
     @asynccontextmanager
@@ -76,7 +81,8 @@ class Runtime:
         engine = create_engine(url)
         postgres = engine.dialect.name == "postgresql"
         feed = PostgresFeed() if postgres else SqliteFeed()
-        writer = StoreWriter(create_writer_engine(url), feed)
+        webhooks = Webhooks.build(settings, engine)
+        writer = StoreWriter(create_writer_engine(url), feed, hooks=[webhooks.outbox])
         repo = OperationRepository(engine, writer)
         broker = EventBroker()
         relay = FeedRelay(repo, broker)
@@ -115,6 +121,7 @@ class Runtime:
             own_submissions_only=own_submissions_only,
         )
         relay.listen(dispatcher.on_changes)
+        relay.listen(webhooks.deliverer.on_changes)
         service = OperationService(
             settings,
             registry,
@@ -128,6 +135,9 @@ class Runtime:
             ),
             reserve_for=dispatcher.worker_id if own_submissions_only else None,
         )
+        triggers = TriggerService(
+            TriggerRepository(engine), webhooks.box, registry, service, settings.public_url
+        )
         listener = (
             PostgresListener(url, feed.origin, relay.remote_changes, relay.resync)
             if isinstance(feed, PostgresFeed)
@@ -139,8 +149,13 @@ class Runtime:
                 await listener.start()
             if start_workers and settings.workers > 0:
                 await dispatcher.start()
-            yield cls(settings, engine, registry, broker, lifecycle, dispatcher, service, repo)
+            if not own_submissions_only:  # `underway run` leaves deliveries to the servers
+                await webhooks.deliverer.start()
+            yield cls(
+                settings, engine, registry, broker, lifecycle, dispatcher, service, repo, webhooks, triggers
+            )
         finally:
+            await webhooks.deliverer.stop()
             await dispatcher.stop(shutdown_grace_s)
             if listener is not None:
                 await listener.stop()

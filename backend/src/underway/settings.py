@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from functools import cached_property
@@ -16,6 +17,7 @@ _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 # Lists read from the environment accept "a,b,c" as well as a JSON array.
 CommaList = Annotated[list[str], NoDecode]
+FloatList = Annotated[list[float], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -128,11 +130,6 @@ class Settings(BaseSettings):
     )
 
     # --- chat interfaces (docs/chat.md) -------------------------------------------------------
-    public_url: str | None = Field(
-        None,
-        description="The web app's public base URL (https://underway.example.com): links in chat "
-        "messages, and the default webhook address of `underway chat telegram set-webhook`.",
-    )
     rate_limit_chat: str = Field(
         "20/minute", description="Chat messages per linked user (or per unlinked chat), on every channel."
     )
@@ -184,8 +181,75 @@ class Settings(BaseSettings):
     )
     llm_timeout_s: float = Field(30, gt=0, le=600, description="How long to wait for the language model (s).")
 
+
+    # --- webhooks and triggers (docs/webhooks.md) -------------------------------------------
+    public_url: str = Field(
+        "",
+        description="The service's public base URL (`https://underway.example.com`): links in webhook "
+        "events, trigger URLs and chat messages, and the default address of `underway chat telegram "
+        "set-webhook`; empty: links are paths.",
+    )
+    webhook_allowed_hosts: CommaList = Field(
+        default_factory=list,
+        description="Host names webhooks may reach whatever their addresses (on-premise receivers); "
+        "every other host must resolve to public addresses only.",
+    )
+    webhook_allowed_networks: CommaList = Field(
+        default_factory=list,
+        description="Networks (CIDR, e.g. `10.1.2.0/24`, `127.0.0.1/32`) webhooks may reach although "
+        "private, loopback or otherwise blocked.",
+    )
+    webhook_retry_schedule_s: FloatList = Field(
+        default_factory=lambda: [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        description="Delay (s) before each delivery attempt after the previous one failed, the first "
+        "counted from the event; each gets up to 10% jitter. The default is Svix's.",
+    )
+    webhook_timeout_s: float = Field(
+        15,
+        gt=0,
+        le=120,
+        description="A webhook delivery attempt (connect, send, answer) is given up after this.",
+    )
+    webhook_disable_after_s: float = Field(
+        5 * 86400,
+        gt=0,
+        description="An endpoint whose deliveries have failed for this long (s) without a success is "
+        "disabled, with the reason shown.",
+    )
+
+    @field_validator("webhook_allowed_networks", mode="after")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(f"not a network: {network!r} (use CIDR such as 10.0.0.0/8)") from None
+        return value
+
+    @field_validator("webhook_retry_schedule_s", mode="after")
+    @classmethod
+    def _schedule(cls, value: list[float]) -> list[float]:
+        if not value or any(d < 0 for d in value):
+            raise ValueError("give at least one delay, none negative")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("UNDERWAY_PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/")
+
     @field_validator(
-        "cors_origins", "allowed_ws_origins", "worker_capabilities", "workflow_modules", mode="before"
+        "cors_origins",
+        "allowed_ws_origins",
+        "worker_capabilities",
+        "workflow_modules",
+        "webhook_allowed_hosts",
+        "webhook_allowed_networks",
+        "webhook_retry_schedule_s",
+        mode="before",
     )
     @classmethod
     def _split_list(cls, value: Any) -> Any:

@@ -15,7 +15,9 @@ from sqlmodel import SQLModel
 
 import underway.auth.tables
 import underway.chat.tables
-import underway.store.tables  # noqa: F401  (the full metadata)
+import underway.store.tables
+import underway.triggers.tables
+import underway.webhooks.tables  # noqa: F401  (the full metadata)
 from tests.support.rows import operation_row
 from underway.operations.recovery import INTERRUPTED
 from underway.operations.status import OperationStatus
@@ -36,6 +38,20 @@ def test_the_migrations_create_exactly_the_tables_declared(database_url: str) ->
             assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_the_webhooks_migration_goes_down_and_up_again(database_url: str) -> None:
+    upgrade_sync(database_url)
+    command.downgrade(alembic_config(database_url), "0004")
+    engine = _sync_engine(database_url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        assert "webhook_deliveries" not in tables.tables and "triggers" not in tables.tables
+        assert "callback_url" not in tables.tables["operations"].c
+    finally:
+        engine.dispose()
+    test_the_migrations_create_exactly_the_tables_declared(database_url)
 
 
 async def test_a_database_from_before_worker_leases_upgrades_and_recovers_its_work(
@@ -69,7 +85,7 @@ async def test_a_database_from_before_worker_leases_upgrades_and_recovers_its_wo
 def test_the_chat_tables_migration_is_reversible(database_url: str) -> None:
     upgrade_sync(database_url)
     config = alembic_config(database_url)
-    command.downgrade(config, "0004")
+    command.downgrade(config, "0005")  # the revision before the chat tables
     engine = _sync_engine(database_url)
     try:
         tables = MetaData()

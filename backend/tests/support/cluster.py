@@ -118,10 +118,10 @@ class Cluster:
         self.processes.append(process)
         return process
 
-    def start_api(self) -> str:
-        """An API-only process; returns its base URL once it answers."""
+    def start_api(self, workers: int = 0) -> str:
+        """An API process (API-only unless given ``workers``); returns its base URL once it answers."""
         port = free_port()
-        process = self._start(f"api-{port}", ["serve", "--port", str(port), "--workers", "0"])
+        process = self._start(f"api-{port}", ["serve", "--port", str(port), "--workers", str(workers)])
         process.wait_for_line("Application startup complete")
         url = f"http://127.0.0.1:{port}/api/v1"
         self.apis.append(url)

@@ -5,6 +5,7 @@ import {
   IconHistory,
   IconLogout,
   IconMessageChatbot,
+  IconPlugConnected,
   IconRoute,
   IconSettings,
   IconShieldLock,
@@ -21,6 +22,7 @@ const LINKS = [
   { to: "/workflows", label: "Workflows", icon: IconRoute, end: false },
   { to: "/history", label: "History", icon: IconHistory, end: false },
   { to: "/assistant", label: "Assistant", icon: IconMessageChatbot, end: false },
+  { to: "/integrations", label: "Integrations", icon: IconPlugConnected, end: false },
 ] as const;
 
 export function AppLayout() {

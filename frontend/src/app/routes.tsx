@@ -63,6 +63,12 @@ export const routes: RouteObject[] = [
                 }),
               },
               {
+                path: "integrations",
+                lazy: async () => ({
+                  Component: (await import("@/features/integrations/IntegrationsPage")).IntegrationsPage,
+                }),
+              },
+              {
                 path: "settings",
                 lazy: async () => ({
                   Component: (await import("@/features/settings/SettingsPage")).SettingsPage,

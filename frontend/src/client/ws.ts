@@ -81,6 +81,10 @@ export interface Operation {
    * While queued: why it cannot start now (no live worker can run its workflow).
    */
   blocked_reason: string | null;
+  /**
+   * Receives a signed webhook when the operation finishes (see docs/webhooks.md).
+   */
+  callback_url: string | null;
   created_at: string;
   error: string | null;
   finished_at: string | null;

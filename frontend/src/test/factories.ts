@@ -9,6 +9,7 @@ export function makeOperation(overrides: Partial<Operation> = {}): Operation {
     owner: "alice",
     params: {},
     metadata: {},
+    callback_url: null,
     progress: { percent: 0, stage: null, stage_index: null, total_stages: 3, message: null, eta_s: null },
     queue_position: null,
     timeout_s: 3600,

@@ -25,6 +25,8 @@ from underway.chat.store.links import LinkNotFound
 from underway.chat.store.sessions import SessionNotFound
 from underway.operations import errors as core
 from underway.problems import FieldProblem, ProblemType
+from underway.triggers import errors as triggers
+from underway.webhooks import errors as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,8 @@ _AUTH_STATUS: dict[type[Exception], tuple[int, ProblemType]] = {
 
 async def _core_error(request: Request, exc: Exception) -> Response:
     path, msg = request.url.path, str(exc)
+    if isinstance(exc, triggers.TriggerRefusal | webhooks.WebhookError):
+        return _integration_error(request, exc)
     if isinstance(exc, core.WorkflowNotFound):
         errors = [FieldProblem(loc=["body", "workflow"], msg=msg, type="workflow_not_found")]
         return _validation_problem(request, errors)
@@ -177,6 +181,25 @@ async def _core_error(request: Request, exc: Exception) -> Response:
 
 async def _chat_not_found(request: Request, exc: Exception) -> Response:
     return problem_response(404, type_=ProblemType.NOT_FOUND, detail=str(exc), instance=request.url.path)
+
+
+def _integration_error(request: Request, exc: Exception) -> Response:
+    """Webhook and trigger errors: each kind has its status and problem type."""
+    path, msg = request.url.path, str(exc)
+    if isinstance(exc, webhooks.InvalidWebhookUrl | triggers.InvalidTrigger):
+        errors = [FieldProblem(loc=_loc("body", exc.field), msg=exc.msg, type="value_error")]
+        return _validation_problem(request, errors)
+    if isinstance(exc, triggers.Unmappable):
+        errors = [FieldProblem(loc=["body"], msg=msg, type="unmappable")]
+        return _validation_problem(request, errors)
+    if isinstance(exc, triggers.TriggerRefusal):
+        retry_after = exc.retry_after_s if isinstance(exc, triggers.Throttled) else None
+        return problem_response(
+            exc.status, type_=exc.problem, detail=msg, instance=path, retry_after=retry_after
+        )
+    if isinstance(exc, webhooks.EndpointDisabled):
+        return problem_response(409, type_=ProblemType.DISABLED, detail=msg, instance=path)
+    return problem_response(404, type_=ProblemType.NOT_FOUND, detail=msg, instance=path)
 
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]

@@ -14,3 +14,8 @@ from underway.auth.models import Principal
 def owner_scope(principal: Principal) -> str | None:
     """The ``owner=`` to pass to the service for an id-bearing request; None means any owner."""
     return None if principal.is_admin else principal.username
+
+
+def listing_scope(principal: Principal, everyone: bool) -> str | None:
+    """The ``owner=`` of a listing: the caller's own, or (administrators asking for it) everyone's."""
+    return None if everyone and principal.is_admin else principal.username

@@ -139,12 +139,14 @@ def main() -> None:
 
 
 # Remote mode: commands that talk to a server (underway/cli/remote/).
-from underway.cli.remote import api_keys_app, login, logout, ops_app  # noqa: E402
+from underway.cli.remote import api_keys_app, login, logout, ops_app, triggers_app, webhooks_app  # noqa: E402
 
 app.command()(login)
 app.command()(logout)
 app.add_typer(ops_app, name="ops")
 app.add_typer(api_keys_app, name="api-keys")
+app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(triggers_app, name="triggers")
 
 # Serving and administration: the web service, the published schemas, accounts.
 from underway.cli.chat import chat_app  # noqa: E402

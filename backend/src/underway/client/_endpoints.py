@@ -108,6 +108,7 @@ def submit(
     timeout_s: float | None,
     metadata: dict[str, Any] | None,
     idempotency_key: str,
+    callback_url: str | None = None,
 ) -> Call[Operation]:
     """Safe to repeat: the server answers a repeated key with the operation it already created."""
     body: dict[str, Any] = {"workflow": workflow, "params": params or {}, "priority": str(priority)}
@@ -115,6 +116,8 @@ def submit(
         body["timeout_s"] = timeout_s
     if metadata is not None:
         body["metadata"] = metadata
+    if callback_url is not None:
+        body["callback_url"] = callback_url
     return Call(
         method="POST",
         path="/operations",

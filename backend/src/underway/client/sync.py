@@ -6,7 +6,7 @@ import builtins
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +17,7 @@ from websockets.sync.client import connect
 
 from underway.auth.models import ApiKey, NewApiKey, Role, TokenResponse, User
 from underway.client import _endpoints as ep
+from underway.client import _integrations as wi
 from underway.client._endpoints import OperationFilters
 from underway.client._http import (
     AtomicFile,
@@ -42,6 +43,16 @@ from underway.operations.models import (
     Priority,
     QueueSnapshot,
     Stats,
+)
+from underway.triggers.models import NewTrigger, Trigger, TriggerDelivery, TriggerScheme
+from underway.webhooks.models import (
+    DeliveryStatus,
+    NewSecret,
+    NewWebhookEndpoint,
+    Replayed,
+    WebhookDelivery,
+    WebhookDeliveryDetail,
+    WebhookEndpoint,
 )
 from underway.workflows.definition import WorkflowInfo
 
@@ -140,6 +151,7 @@ class Client(ClientBase):
         timeout_s: float | None = None,
         metadata: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
+        callback_url: str | None = None,
         wait: bool = False,
         timeout: float | None = None,
     ) -> Operation:
@@ -147,7 +159,13 @@ class Client(ClientBase):
         created. With ``wait``, returns the final operation (waiting at most ``timeout`` seconds)."""
         key = idempotency_key or str(uuid.uuid4())
         call = ep.submit(
-            workflow, params, priority=priority, timeout_s=timeout_s, metadata=metadata, idempotency_key=key
+            workflow,
+            params,
+            priority=priority,
+            timeout_s=timeout_s,
+            metadata=metadata,
+            idempotency_key=key,
+            callback_url=callback_url,
         )
         op = self._send(call)
         return self.wait(op.id, timeout=timeout) if wait else op
@@ -231,6 +249,79 @@ class Client(ClientBase):
         for _ in self._stream(self._cursor(operation_id, 0), deadline):
             pass
         return self.get(operation_id)
+
+    # -- webhooks and triggers (docs/webhooks.md) ------------------------------------------------
+
+    def create_webhook_endpoint(
+        self, url: str, *, event_types: Sequence[str] | None = None, description: str = ""
+    ) -> NewWebhookEndpoint:
+        """Register an endpoint; its secret is in the answer only."""
+        return self._send(wi.create_endpoint(url, event_types, description))
+
+    def webhook_endpoints(self, *, all_users: bool = False) -> builtins.list[WebhookEndpoint]:
+        return self._send(wi.endpoints(all_users))
+
+    def update_webhook_endpoint(self, endpoint_id: str, **changes: Any) -> WebhookEndpoint:
+        """Change url, description, event_types or enabled."""
+        return self._send(wi.update_endpoint(endpoint_id, changes))
+
+    def delete_webhook_endpoint(self, endpoint_id: str) -> None:
+        return self._send(wi.delete_endpoint(endpoint_id))
+
+    def rotate_webhook_secret(self, endpoint_id: str, *, overlap_s: float | None = None) -> NewSecret:
+        return self._send(wi.rotate_endpoint_secret(endpoint_id, overlap_s))
+
+    def test_webhook_endpoint(self, endpoint_id: str) -> WebhookDeliveryDetail:
+        return self._send(wi.send_test(endpoint_id))
+
+    def replay_webhook_endpoint(self, endpoint_id: str) -> Replayed:
+        return self._send(wi.replay_endpoint(endpoint_id))
+
+    def webhook_deliveries(
+        self,
+        *,
+        endpoint_id: str | None = None,
+        operation_id: str | None = None,
+        status: DeliveryStatus | str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[WebhookDelivery]:
+        return self._send(wi.deliveries(endpoint_id, operation_id, status, limit))
+
+    def webhook_delivery(self, delivery_id: str) -> WebhookDeliveryDetail:
+        return self._send(wi.delivery(delivery_id))
+
+    def resend_webhook_delivery(self, delivery_id: str) -> WebhookDeliveryDetail:
+        return self._send(wi.resend(delivery_id))
+
+    def rotate_signing_secret(self) -> NewSecret:
+        """Your default secret, which signs callback_url deliveries."""
+        return self._send(wi.rotate_signing_secret())
+
+    def create_trigger(
+        self,
+        name: str,
+        workflow: str,
+        *,
+        scheme: TriggerScheme | str = TriggerScheme.STANDARD_WEBHOOKS,
+        fixed_params: dict[str, Any] | None = None,
+        params_mapping: dict[str, str] | None = None,
+    ) -> NewTrigger:
+        return self._send(wi.create_trigger(name, workflow, scheme, fixed_params, params_mapping))
+
+    def triggers(self, *, all_users: bool = False) -> builtins.list[Trigger]:
+        return self._send(wi.triggers(all_users))
+
+    def update_trigger(self, trigger_id: str, **changes: Any) -> Trigger:
+        return self._send(wi.update_trigger(trigger_id, changes))
+
+    def delete_trigger(self, trigger_id: str) -> None:
+        return self._send(wi.delete_trigger(trigger_id))
+
+    def rotate_trigger_secret(self, trigger_id: str) -> NewSecret:
+        return self._send(wi.rotate_trigger_secret(trigger_id))
+
+    def trigger_deliveries(self, trigger_id: str) -> builtins.list[TriggerDelivery]:
+        return self._send(wi.trigger_deliveries(trigger_id))
 
     # -- administration ---------------------------------------------------------------------------------
 

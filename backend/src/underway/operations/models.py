@@ -98,6 +98,9 @@ class Operation(View):
     artifacts: list[Artifact] = Field(default_factory=list)
     last_seq: int = Field(0, ge=0, description="Sequence number of the newest event.")
     attempt: int = Field(1, ge=1, description="Increases when an interrupted operation is re-queued.")
+    callback_url: str | None = Field(
+        None, description="Receives a signed webhook when the operation finishes (see docs/webhooks.md)."
+    )
 
 
 class OperationPage(View):

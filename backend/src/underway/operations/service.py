@@ -88,7 +88,12 @@ class OperationService:
 
     # -- submit ------------------------------------------------------------------------------------
 
-    async def submit(
+    async def submit(self, **request: Any) -> Operation:
+        """Validate and queue an operation (the arguments of :meth:`submit_tracked`)."""
+        operation, _created = await self.submit_tracked(**request)
+        return operation
+
+    async def submit_tracked(
         self,
         *,
         workflow: str,
@@ -98,9 +103,13 @@ class OperationService:
         timeout_s: float | None = None,
         metadata: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
-    ) -> Operation:
-        """Validate and queue an operation. Raises WorkflowNotFound, InvalidParams, InvalidSubmission,
-        QueueFull, UserQuotaExceeded or IdempotencyConflict."""
+        callback_url: str | None = None,
+    ) -> tuple[Operation, bool]:
+        """Validate and queue an operation; True with it when this call created it (False: an
+        earlier request with the same idempotency key did). ``callback_url`` (checked by the
+        caller against the webhook address policy) receives a signed webhook when it finishes.
+        Raises WorkflowNotFound, InvalidParams, InvalidSubmission, QueueFull, UserQuotaExceeded or
+        IdempotencyConflict."""
         wf = self._registry.get(workflow)
         clean_params = wf.validate_params(params).model_dump(mode="json")
         prio = self._priority(priority)
@@ -118,7 +127,7 @@ class OperationService:
             "metadata": meta,
             "timeout_s": timeout,
             "idempotency_key": idempotency_key,
-            "request_hash": _request_hash(wf.name, clean_params, prio, timeout, meta)
+            "request_hash": _request_hash(wf.name, clean_params, prio, timeout, meta, callback_url)
             if idempotency_key
             else None,
             "created_at": now,
@@ -137,6 +146,7 @@ class OperationService:
             "attempt": 1,
             "stage_durations": {},
             "worker_id": self._reserve_for,
+            "callback_url": callback_url,
         }
         first = EventDraft(
             values["id"],
@@ -152,11 +162,11 @@ class OperationService:
         submitted = await self._repo.create(values, first, admission)
         row = OperationRecord.of(submitted.values)
         if not submitted.created:
-            return await self._view(row)
+            return await self._view(row), False
         op = await self._with_blocked_reason(operation_of(row, submitted.queue_position))
         self._lifecycle.submitted(op)
         self._dispatcher.wake()
-        return op
+        return op, True
 
     def _priority(self, priority: Priority | str) -> Priority:
         try:
@@ -430,16 +440,24 @@ def _is_terminal(event: OperationEvent) -> bool:
 
 
 def _request_hash(
-    workflow: str, params: dict[str, Any], priority: Priority, timeout: float, meta: dict[str, Any]
+    workflow: str,
+    params: dict[str, Any],
+    priority: Priority,
+    timeout: float,
+    meta: dict[str, Any],
+    callback_url: str | None,
 ) -> str:
+    request = {
+        "workflow": workflow,
+        "params": params,
+        "priority": priority.value,
+        "timeout_s": timeout,
+        "metadata": meta,
+    }
+    if callback_url is not None:  # absent otherwise: hashes of older requests stay valid
+        request["callback_url"] = callback_url
     canonical = json.dumps(
-        {
-            "workflow": workflow,
-            "params": params,
-            "priority": priority.value,
-            "timeout_s": timeout,
-            "metadata": meta,
-        },
+        request,
         sort_keys=True,
         separators=(",", ":"),
     )

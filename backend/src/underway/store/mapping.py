@@ -44,6 +44,7 @@ def operation_of(row: OperationRecord, queue_position: int | None = None) -> Ope
         artifacts=[Artifact.model_validate(a) for a in row.artifacts],
         last_seq=row.last_seq,
         attempt=row.attempt,
+        callback_url=row.callback_url,
     )
 
 

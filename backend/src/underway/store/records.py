@@ -42,6 +42,7 @@ class OperationRecord:
     attempt: int
     stage_durations: dict[str, float]
     worker_id: str | None
+    callback_url: str | None
 
     @classmethod
     def of(cls, values: Mapping[Any, Any]) -> OperationRecord:

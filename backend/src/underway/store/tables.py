@@ -62,6 +62,8 @@ class OperationRow(SQLModel, table=True):
     # Queued: the only worker allowed to claim it (`underway run` keeps its own operation), or NULL
     # for anyone. Finished: the worker that ran it, kept for the record. NULL on rows older than 0003.
     worker_id: str | None = Field(default=None, max_length=36, index=True)
+    # A one-off completion webhook given at submission (0005); signed with the owner's secret.
+    callback_url: str | None = _text()
 
 
 class EventRow(SQLModel, table=True):

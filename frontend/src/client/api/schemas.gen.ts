@@ -429,6 +429,16 @@ export const ChatSessionDetailSchema = {
     type: 'object'
 } as const;
 
+export const DeliveryStatusSchema = {
+    enum: [
+        'pending',
+        'succeeded',
+        'failed'
+    ],
+    title: 'DeliveryStatus',
+    type: 'string'
+} as const;
+
 export const DurationBinSchema = {
     properties: {
         count: {
@@ -453,6 +463,110 @@ export const DurationBinSchema = {
         'count'
     ],
     title: 'DurationBin',
+    type: 'object'
+} as const;
+
+export const EndpointCreateSchema = {
+    additionalProperties: false,
+    properties: {
+        description: {
+            default: '',
+            maxLength: 500,
+            pattern: '^[^\\x00]*$',
+            title: 'Description',
+            type: 'string'
+        },
+        enabled: {
+            default: true,
+            title: 'Enabled',
+            type: 'boolean'
+        },
+        event_types: {
+            description: 'Any of: operation.completed, operation.failed, operation.cancelled, operation.timed_out, operation.started.',
+            items: {
+                $ref: '#/components/schemas/WebhookEventType'
+            },
+            maxItems: 5,
+            minItems: 1,
+            title: 'Event Types',
+            type: 'array'
+        },
+        url: {
+            description: 'An http(s) URL that resolves to public addresses.',
+            maxLength: 2048,
+            pattern: '^[^\\x00-\\x20\\x7f]+$',
+            title: 'Url',
+            type: 'string'
+        }
+    },
+    required: [
+        'url'
+    ],
+    title: 'EndpointCreate',
+    type: 'object'
+} as const;
+
+export const EndpointUpdateSchema = {
+    additionalProperties: false,
+    properties: {
+        description: {
+            anyOf: [
+                {
+                    maxLength: 500,
+                    pattern: '^[^\\x00]*$',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Description'
+        },
+        enabled: {
+            anyOf: [
+                {
+                    type: 'boolean'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Enabling again clears the disabled reason.',
+            title: 'Enabled'
+        },
+        event_types: {
+            anyOf: [
+                {
+                    description: 'Any of: operation.completed, operation.failed, operation.cancelled, operation.timed_out, operation.started.',
+                    items: {
+                        $ref: '#/components/schemas/WebhookEventType'
+                    },
+                    maxItems: 5,
+                    minItems: 1,
+                    type: 'array'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Event Types'
+        },
+        url: {
+            anyOf: [
+                {
+                    maxLength: 2048,
+                    pattern: '^[^\\x00-\\x20\\x7f]+$',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'An http(s) URL that resolves to public addresses.',
+            title: 'Url'
+        }
+    },
+    title: 'EndpointUpdate',
     type: 'object'
 } as const;
 
@@ -613,6 +727,209 @@ export const NewApiKeySchema = {
     type: 'object'
 } as const;
 
+export const NewSecretSchema = {
+    properties: {
+        secret: {
+            description: 'The signing secret (`whsec_...`). Shown only in this response: store it now.',
+            title: 'Secret',
+            type: 'string'
+        }
+    },
+    required: [
+        'secret'
+    ],
+    title: 'NewSecret',
+    type: 'object'
+} as const;
+
+export const NewTriggerSchema = {
+    properties: {
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        enabled: {
+            title: 'Enabled',
+            type: 'boolean'
+        },
+        fixed_params: {
+            additionalProperties: true,
+            description: 'Parameters every operation gets.',
+            title: 'Fixed Params',
+            type: 'object'
+        },
+        id: {
+            description: 'Also the last part of its URL, unguessable.',
+            title: 'Id',
+            type: 'string'
+        },
+        name: {
+            title: 'Name',
+            type: 'string'
+        },
+        owner: {
+            description: 'Operations it starts belong to this user (and count against their limits).',
+            title: 'Owner',
+            type: 'string'
+        },
+        params_mapping: {
+            anyOf: [
+                {
+                    additionalProperties: {
+                        type: 'string'
+                    },
+                    type: 'object'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Parameter name to JSON pointer into the delivered JSON (`/issue/title`); null: the whole delivered object is the parameters. Fixed parameters win over mapped ones.',
+            title: 'Params Mapping'
+        },
+        scheme: {
+            $ref: '#/components/schemas/TriggerScheme'
+        },
+        secret: {
+            description: 'The signing secret (or bearer token). Shown only in this response.',
+            title: 'Secret',
+            type: 'string'
+        },
+        updated_at: {
+            format: 'date-time',
+            title: 'Updated At',
+            type: 'string'
+        },
+        url: {
+            description: 'Where to POST deliveries.',
+            title: 'Url',
+            type: 'string'
+        },
+        workflow: {
+            title: 'Workflow',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'owner',
+        'name',
+        'workflow',
+        'scheme',
+        'fixed_params',
+        'params_mapping',
+        'enabled',
+        'url',
+        'created_at',
+        'updated_at',
+        'secret'
+    ],
+    title: 'NewTrigger',
+    type: 'object'
+} as const;
+
+export const NewWebhookEndpointSchema = {
+    properties: {
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        description: {
+            title: 'Description',
+            type: 'string'
+        },
+        disabled_reason: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Why it was disabled, when not by its owner.',
+            title: 'Disabled Reason'
+        },
+        enabled: {
+            title: 'Enabled',
+            type: 'boolean'
+        },
+        event_types: {
+            items: {
+                $ref: '#/components/schemas/WebhookEventType'
+            },
+            title: 'Event Types',
+            type: 'array'
+        },
+        failing_since: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'First failed delivery since the last success; null while healthy.',
+            title: 'Failing Since'
+        },
+        id: {
+            title: 'Id',
+            type: 'string'
+        },
+        owner: {
+            title: 'Owner',
+            type: 'string'
+        },
+        previous_secret_expires_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Until then deliveries are also signed with the secret before the last rotation.',
+            title: 'Previous Secret Expires At'
+        },
+        secret: {
+            description: 'The signing secret (`whsec_...`). Shown only in this response: store it now.',
+            title: 'Secret',
+            type: 'string'
+        },
+        updated_at: {
+            format: 'date-time',
+            title: 'Updated At',
+            type: 'string'
+        },
+        url: {
+            title: 'Url',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'owner',
+        'url',
+        'description',
+        'event_types',
+        'enabled',
+        'disabled_reason',
+        'failing_since',
+        'previous_secret_expires_at',
+        'created_at',
+        'updated_at',
+        'secret'
+    ],
+    title: 'NewWebhookEndpoint',
+    type: 'object'
+} as const;
+
 export const OperationSchema = {
     description: 'An operation as users see it.',
     properties: {
@@ -641,6 +958,18 @@ export const OperationSchema = {
             ],
             description: 'While queued: why it cannot start now (no live worker can run its workflow).',
             title: 'Blocked Reason'
+        },
+        callback_url: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Receives a signed webhook when the operation finishes (see docs/webhooks.md).',
+            title: 'Callback Url'
         },
         created_at: {
             format: 'date-time',
@@ -759,7 +1088,8 @@ export const OperationSchema = {
         'error',
         'artifacts',
         'last_seq',
-        'attempt'
+        'attempt',
+        'callback_url'
     ],
     title: 'Operation',
     type: 'object'
@@ -934,6 +1264,19 @@ export const OperationSubmitSchema = {
     additionalProperties: false,
     description: 'A request to run a workflow.',
     properties: {
+        callback_url: {
+            anyOf: [
+                {
+                    maxLength: 2048,
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Receives one signed webhook when the operation finishes (completed, failed, cancelled or timed out), signed with your default webhook secret. Public http(s) URLs only.',
+            title: 'Callback Url'
+        },
         metadata: {
             additionalProperties: true,
             description: 'Free-form JSON kept with the operation (at most 16 KiB).',
@@ -1279,6 +1622,21 @@ export const ReadinessSchema = {
     type: 'object'
 } as const;
 
+export const ReplayedSchema = {
+    properties: {
+        resent: {
+            description: 'Failed deliveries queued again.',
+            title: 'Resent',
+            type: 'integer'
+        }
+    },
+    required: [
+        'resent'
+    ],
+    title: 'Replayed',
+    type: 'object'
+} as const;
+
 export const RoleSchema = {
     enum: [
         'user',
@@ -1286,6 +1644,22 @@ export const RoleSchema = {
     ],
     title: 'Role',
     type: 'string'
+} as const;
+
+export const SecretRotationSchema = {
+    additionalProperties: false,
+    properties: {
+        overlap_s: {
+            default: 86400,
+            description: 'The old secret keeps signing (beside the new one) for this long.',
+            maximum: 604800,
+            minimum: 0,
+            title: 'Overlap S',
+            type: 'number'
+        }
+    },
+    title: 'SecretRotation',
+    type: 'object'
 } as const;
 
 export const StageSchema = {
@@ -1547,6 +1921,313 @@ export const TokenResponseSchema = {
     type: 'object'
 } as const;
 
+export const TriggerSchema = {
+    properties: {
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        enabled: {
+            title: 'Enabled',
+            type: 'boolean'
+        },
+        fixed_params: {
+            additionalProperties: true,
+            description: 'Parameters every operation gets.',
+            title: 'Fixed Params',
+            type: 'object'
+        },
+        id: {
+            description: 'Also the last part of its URL, unguessable.',
+            title: 'Id',
+            type: 'string'
+        },
+        name: {
+            title: 'Name',
+            type: 'string'
+        },
+        owner: {
+            description: 'Operations it starts belong to this user (and count against their limits).',
+            title: 'Owner',
+            type: 'string'
+        },
+        params_mapping: {
+            anyOf: [
+                {
+                    additionalProperties: {
+                        type: 'string'
+                    },
+                    type: 'object'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Parameter name to JSON pointer into the delivered JSON (`/issue/title`); null: the whole delivered object is the parameters. Fixed parameters win over mapped ones.',
+            title: 'Params Mapping'
+        },
+        scheme: {
+            $ref: '#/components/schemas/TriggerScheme'
+        },
+        updated_at: {
+            format: 'date-time',
+            title: 'Updated At',
+            type: 'string'
+        },
+        url: {
+            description: 'Where to POST deliveries.',
+            title: 'Url',
+            type: 'string'
+        },
+        workflow: {
+            title: 'Workflow',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'owner',
+        'name',
+        'workflow',
+        'scheme',
+        'fixed_params',
+        'params_mapping',
+        'enabled',
+        'url',
+        'created_at',
+        'updated_at'
+    ],
+    title: 'Trigger',
+    type: 'object'
+} as const;
+
+export const TriggerAcceptedSchema = {
+    description: 'The answer to a verified delivery (202).',
+    properties: {
+        duplicate: {
+            description: 'True when this delivery id was seen before (nothing new was created).',
+            title: 'Duplicate',
+            type: 'boolean'
+        },
+        operation_id: {
+            title: 'Operation Id',
+            type: 'string'
+        },
+        status: {
+            description: 'The operation\'s status now.',
+            title: 'Status',
+            type: 'string'
+        }
+    },
+    required: [
+        'operation_id',
+        'status',
+        'duplicate'
+    ],
+    title: 'TriggerAccepted',
+    type: 'object'
+} as const;
+
+export const TriggerCreateSchema = {
+    additionalProperties: false,
+    properties: {
+        enabled: {
+            default: true,
+            title: 'Enabled',
+            type: 'boolean'
+        },
+        fixed_params: {
+            additionalProperties: true,
+            title: 'Fixed Params',
+            type: 'object'
+        },
+        name: {
+            maxLength: 100,
+            minLength: 1,
+            pattern: '^[^\\x00-\\x1f\\x7f]+$',
+            title: 'Name',
+            type: 'string'
+        },
+        params_mapping: {
+            anyOf: [
+                {
+                    additionalProperties: {
+                        maxLength: 500,
+                        pattern: '^(/[^\\x00]*)?$',
+                        type: 'string'
+                    },
+                    type: 'object'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Parameter name to JSON pointer into the delivery; null: the delivery is the parameters.',
+            title: 'Params Mapping'
+        },
+        scheme: {
+            $ref: '#/components/schemas/TriggerScheme',
+            default: 'standard_webhooks'
+        },
+        workflow: {
+            maxLength: 200,
+            minLength: 1,
+            title: 'Workflow',
+            type: 'string'
+        }
+    },
+    required: [
+        'name',
+        'workflow'
+    ],
+    title: 'TriggerCreate',
+    type: 'object'
+} as const;
+
+export const TriggerDeliverySchema = {
+    properties: {
+        delivery_id: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'The sender\'s delivery id, used against replays.',
+            title: 'Delivery Id'
+        },
+        detail: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Detail'
+        },
+        operation_id: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Operation Id'
+        },
+        outcome: {
+            $ref: '#/components/schemas/TriggerDeliveryOutcome'
+        },
+        received_at: {
+            format: 'date-time',
+            title: 'Received At',
+            type: 'string'
+        },
+        status_code: {
+            title: 'Status Code',
+            type: 'integer'
+        }
+    },
+    required: [
+        'received_at',
+        'delivery_id',
+        'status_code',
+        'outcome',
+        'detail',
+        'operation_id'
+    ],
+    title: 'TriggerDelivery',
+    type: 'object'
+} as const;
+
+export const TriggerDeliveryOutcomeSchema = {
+    enum: [
+        'accepted',
+        'duplicate',
+        'rejected'
+    ],
+    title: 'TriggerDeliveryOutcome',
+    type: 'string'
+} as const;
+
+export const TriggerSchemeSchema = {
+    description: 'How a trigger\'s caller proves it holds the secret.',
+    enum: [
+        'standard_webhooks',
+        'github',
+        'bearer'
+    ],
+    title: 'TriggerScheme',
+    type: 'string'
+} as const;
+
+export const TriggerUpdateSchema = {
+    additionalProperties: false,
+    properties: {
+        enabled: {
+            anyOf: [
+                {
+                    type: 'boolean'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Enabled'
+        },
+        fixed_params: {
+            anyOf: [
+                {
+                    additionalProperties: true,
+                    type: 'object'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Fixed Params'
+        },
+        name: {
+            anyOf: [
+                {
+                    maxLength: 100,
+                    minLength: 1,
+                    pattern: '^[^\\x00-\\x1f\\x7f]+$',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Name'
+        },
+        params_mapping: {
+            anyOf: [
+                {
+                    additionalProperties: {
+                        maxLength: 500,
+                        pattern: '^(/[^\\x00]*)?$',
+                        type: 'string'
+                    },
+                    type: 'object'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Params Mapping'
+        }
+    },
+    title: 'TriggerUpdate',
+    type: 'object'
+} as const;
+
 export const UserSchema = {
     properties: {
         created_at: {
@@ -1661,6 +2342,429 @@ export const UserUsageSchema = {
     ],
     title: 'UserUsage',
     type: 'object'
+} as const;
+
+export const WebhookAttemptSchema = {
+    properties: {
+        attempted_at: {
+            format: 'date-time',
+            title: 'Attempted At',
+            type: 'string'
+        },
+        error: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Why no answer counted: refused address, timeout, ...',
+            title: 'Error'
+        },
+        latency_ms: {
+            title: 'Latency Ms',
+            type: 'integer'
+        },
+        response_body: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'The start of the receiver\'s answer (truncated).',
+            title: 'Response Body'
+        },
+        status_code: {
+            anyOf: [
+                {
+                    type: 'integer'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'The receiver\'s HTTP status; null if none came.',
+            title: 'Status Code'
+        }
+    },
+    required: [
+        'attempted_at',
+        'status_code',
+        'latency_ms',
+        'response_body',
+        'error'
+    ],
+    title: 'WebhookAttempt',
+    type: 'object'
+} as const;
+
+export const WebhookDeliverySchema = {
+    properties: {
+        attempts: {
+            title: 'Attempts',
+            type: 'integer'
+        },
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        endpoint_id: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Null for a submission\'s callback_url.',
+            title: 'Endpoint Id'
+        },
+        event_type: {
+            $ref: '#/components/schemas/WebhookEventType'
+        },
+        finished_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Finished At'
+        },
+        id: {
+            description: 'Also the `webhook-id` header of every attempt.',
+            title: 'Id',
+            type: 'string'
+        },
+        last_error: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Last Error'
+        },
+        last_status_code: {
+            anyOf: [
+                {
+                    type: 'integer'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Last Status Code'
+        },
+        next_attempt_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'While pending.',
+            title: 'Next Attempt At'
+        },
+        operation_id: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Operation Id'
+        },
+        owner: {
+            title: 'Owner',
+            type: 'string'
+        },
+        status: {
+            $ref: '#/components/schemas/DeliveryStatus'
+        },
+        url: {
+            description: 'Where it is sent.',
+            title: 'Url',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'owner',
+        'endpoint_id',
+        'url',
+        'operation_id',
+        'event_type',
+        'status',
+        'attempts',
+        'next_attempt_at',
+        'last_status_code',
+        'last_error',
+        'created_at',
+        'finished_at'
+    ],
+    title: 'WebhookDelivery',
+    type: 'object'
+} as const;
+
+export const WebhookDeliveryDetailSchema = {
+    properties: {
+        attempt_log: {
+            items: {
+                $ref: '#/components/schemas/WebhookAttempt'
+            },
+            title: 'Attempt Log',
+            type: 'array'
+        },
+        attempts: {
+            title: 'Attempts',
+            type: 'integer'
+        },
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        endpoint_id: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Null for a submission\'s callback_url.',
+            title: 'Endpoint Id'
+        },
+        event_type: {
+            $ref: '#/components/schemas/WebhookEventType'
+        },
+        finished_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Finished At'
+        },
+        id: {
+            description: 'Also the `webhook-id` header of every attempt.',
+            title: 'Id',
+            type: 'string'
+        },
+        last_error: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Last Error'
+        },
+        last_status_code: {
+            anyOf: [
+                {
+                    type: 'integer'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Last Status Code'
+        },
+        next_attempt_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'While pending.',
+            title: 'Next Attempt At'
+        },
+        operation_id: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            title: 'Operation Id'
+        },
+        owner: {
+            title: 'Owner',
+            type: 'string'
+        },
+        payload: {
+            description: 'The exact body sent (the signed JSON event).',
+            title: 'Payload',
+            type: 'string'
+        },
+        status: {
+            $ref: '#/components/schemas/DeliveryStatus'
+        },
+        url: {
+            description: 'Where it is sent.',
+            title: 'Url',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'owner',
+        'endpoint_id',
+        'url',
+        'operation_id',
+        'event_type',
+        'status',
+        'attempts',
+        'next_attempt_at',
+        'last_status_code',
+        'last_error',
+        'created_at',
+        'finished_at',
+        'payload',
+        'attempt_log'
+    ],
+    title: 'WebhookDeliveryDetail',
+    type: 'object'
+} as const;
+
+export const WebhookEndpointSchema = {
+    properties: {
+        created_at: {
+            format: 'date-time',
+            title: 'Created At',
+            type: 'string'
+        },
+        description: {
+            title: 'Description',
+            type: 'string'
+        },
+        disabled_reason: {
+            anyOf: [
+                {
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Why it was disabled, when not by its owner.',
+            title: 'Disabled Reason'
+        },
+        enabled: {
+            title: 'Enabled',
+            type: 'boolean'
+        },
+        event_types: {
+            items: {
+                $ref: '#/components/schemas/WebhookEventType'
+            },
+            title: 'Event Types',
+            type: 'array'
+        },
+        failing_since: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'First failed delivery since the last success; null while healthy.',
+            title: 'Failing Since'
+        },
+        id: {
+            title: 'Id',
+            type: 'string'
+        },
+        owner: {
+            title: 'Owner',
+            type: 'string'
+        },
+        previous_secret_expires_at: {
+            anyOf: [
+                {
+                    format: 'date-time',
+                    type: 'string'
+                },
+                {
+                    type: 'null'
+                }
+            ],
+            description: 'Until then deliveries are also signed with the secret before the last rotation.',
+            title: 'Previous Secret Expires At'
+        },
+        updated_at: {
+            format: 'date-time',
+            title: 'Updated At',
+            type: 'string'
+        },
+        url: {
+            title: 'Url',
+            type: 'string'
+        }
+    },
+    required: [
+        'id',
+        'owner',
+        'url',
+        'description',
+        'event_types',
+        'enabled',
+        'disabled_reason',
+        'failing_since',
+        'previous_secret_expires_at',
+        'created_at',
+        'updated_at'
+    ],
+    title: 'WebhookEndpoint',
+    type: 'object'
+} as const;
+
+export const WebhookEventTypeSchema = {
+    enum: [
+        'operation.started',
+        'operation.completed',
+        'operation.failed',
+        'operation.cancelled',
+        'operation.timed_out',
+        'webhook.test'
+    ],
+    title: 'WebhookEventType',
+    type: 'string'
 } as const;
 
 export const WindowSchema = {

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AdminChatLinksData, AdminChatLinksErrors, AdminChatLinksResponses, AdminChatRevokeData, AdminChatRevokeErrors, AdminChatRevokeResponses, AdminOperationsExportData, AdminOperationsExportErrors, AdminOperationsExportResponses, AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueHistoryData, AdminOperationsQueueHistoryErrors, AdminOperationsQueueHistoryResponses, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, ChatChannelsData, ChatChannelsErrors, ChatChannelsResponses, ChatCreateLinkCodeData, ChatCreateLinkCodeErrors, ChatCreateLinkCodeResponses, ChatCreateSessionData, ChatCreateSessionErrors, ChatCreateSessionResponses, ChatDeleteSessionData, ChatDeleteSessionErrors, ChatDeleteSessionResponses, ChatLinksData, ChatLinksErrors, ChatLinksResponses, ChatSendData, ChatSendErrors, ChatSendResponses, ChatSessionData, ChatSessionErrors, ChatSessionResponses, ChatSessionsData, ChatSessionsErrors, ChatSessionsResponses, ChatUnlinkData, ChatUnlinkErrors, ChatUnlinkResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsExportData, OperationsExportErrors, OperationsExportResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, StatsThroughputData, StatsThroughputErrors, StatsThroughputResponses, StatsWorkflowsData, StatsWorkflowsErrors, StatsWorkflowsResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
+import type { AdminChatLinksData, AdminChatLinksErrors, AdminChatLinksResponses, AdminChatRevokeData, AdminChatRevokeErrors, AdminChatRevokeResponses, AdminOperationsExportData, AdminOperationsExportErrors, AdminOperationsExportResponses, AdminOperationsListData, AdminOperationsListErrors, AdminOperationsListResponses, AdminOperationsQueueData, AdminOperationsQueueErrors, AdminOperationsQueueHistoryData, AdminOperationsQueueHistoryErrors, AdminOperationsQueueHistoryResponses, AdminOperationsQueueResponses, AdminUsersCreateData, AdminUsersCreateErrors, AdminUsersCreateResponses, AdminUsersGetData, AdminUsersGetErrors, AdminUsersGetResponses, AdminUsersListData, AdminUsersListErrors, AdminUsersListResponses, AdminUsersUpdateData, AdminUsersUpdateErrors, AdminUsersUpdateResponses, AdminWorkersDeregisterData, AdminWorkersDeregisterErrors, AdminWorkersDeregisterResponses, AdminWorkersDrainData, AdminWorkersDrainErrors, AdminWorkersDrainResponses, AdminWorkersListData, AdminWorkersListErrors, AdminWorkersListResponses, AdminWorkersResumeData, AdminWorkersResumeErrors, AdminWorkersResumeResponses, ApiKeysCreateData, ApiKeysCreateErrors, ApiKeysCreateResponses, ApiKeysListData, ApiKeysListErrors, ApiKeysListResponses, ApiKeysRevokeData, ApiKeysRevokeErrors, ApiKeysRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, ChatChannelsData, ChatChannelsErrors, ChatChannelsResponses, ChatCreateLinkCodeData, ChatCreateLinkCodeErrors, ChatCreateLinkCodeResponses, ChatCreateSessionData, ChatCreateSessionErrors, ChatCreateSessionResponses, ChatDeleteSessionData, ChatDeleteSessionErrors, ChatDeleteSessionResponses, ChatLinksData, ChatLinksErrors, ChatLinksResponses, ChatSendData, ChatSendErrors, ChatSendResponses, ChatSessionData, ChatSessionErrors, ChatSessionResponses, ChatSessionsData, ChatSessionsErrors, ChatSessionsResponses, ChatUnlinkData, ChatUnlinkErrors, ChatUnlinkResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, HooksDeliverData, HooksDeliverErrors, HooksDeliverResponses, MetricsScrapeData, MetricsScrapeResponses, OperationsArtifactData, OperationsArtifactErrors, OperationsArtifactResponses, OperationsCancelData, OperationsCancelErrors, OperationsCancelResponses, OperationsEventsData, OperationsEventsErrors, OperationsEventsResponses, OperationsExportData, OperationsExportErrors, OperationsExportResponses, OperationsGetData, OperationsGetErrors, OperationsGetResponses, OperationsListData, OperationsListErrors, OperationsListResponses, OperationsSubmitData, OperationsSubmitErrors, OperationsSubmitResponses, StatsGetData, StatsGetErrors, StatsGetResponses, StatsThroughputData, StatsThroughputErrors, StatsThroughputResponses, StatsWorkflowsData, StatsWorkflowsErrors, StatsWorkflowsResponses, TriggersCreateData, TriggersCreateErrors, TriggersCreateResponses, TriggersDeleteData, TriggersDeleteErrors, TriggersDeleteResponses, TriggersDeliveriesData, TriggersDeliveriesErrors, TriggersDeliveriesResponses, TriggersGetData, TriggersGetErrors, TriggersGetResponses, TriggersListData, TriggersListErrors, TriggersListResponses, TriggersRotateSecretData, TriggersRotateSecretErrors, TriggersRotateSecretResponses, TriggersUpdateData, TriggersUpdateErrors, TriggersUpdateResponses, UsersMeData, UsersMeErrors, UsersMeResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksDeliveryData, WebhooksDeliveryErrors, WebhooksDeliveryResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksReplayData, WebhooksReplayErrors, WebhooksReplayResponses, WebhooksResendData, WebhooksResendErrors, WebhooksResendResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksRotateSigningSecretData, WebhooksRotateSigningSecretErrors, WebhooksRotateSigningSecretResponses, WebhooksTestData, WebhooksTestErrors, WebhooksTestResponses, WebhooksUpdateData, WebhooksUpdateErrors, WebhooksUpdateResponses, WorkflowsGetData, WorkflowsGetErrors, WorkflowsGetResponses, WorkflowsListData, WorkflowsListErrors, WorkflowsListResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -340,6 +340,17 @@ export const healthLive = <ThrowOnError extends boolean = false>(options?: Optio
 export const healthReady = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyData, ThrowOnError>) => (options?.client ?? client).get<HealthReadyResponses, HealthReadyErrors, ThrowOnError>({ url: '/api/v1/health/ready', ...options });
 
 /**
+ * Deliver to a trigger
+ *
+ * Starts the trigger's workflow: 202 with the operation's id. A delivery id seen before
+ * answers with the operation it created (``duplicate: true``). 401 bad or missing signature or
+ * a stale timestamp, 404 unknown trigger, 409 disabled trigger (or a delivery id reused with
+ * another body), 413 body over 1 MiB, 422 a body that does not map to the workflow's parameters,
+ * 429/503 the owner's limits.
+ */
+export const hooksDeliver = <ThrowOnError extends boolean = false>(options: Options<HooksDeliverData, ThrowOnError>) => (options.client ?? client).post<HooksDeliverResponses, HooksDeliverErrors, ThrowOnError>({ url: '/api/v1/hooks/{trigger_id}', ...options });
+
+/**
  * Prometheus metrics
  */
 export const metricsScrape = <ThrowOnError extends boolean = false>(options?: Options<MetricsScrapeData, ThrowOnError>) => (options?.client ?? client).get<MetricsScrapeResponses, unknown, ThrowOnError>({ url: '/api/v1/metrics', ...options });
@@ -464,12 +475,235 @@ export const statsWorkflows = <ThrowOnError extends boolean = false>(options?: O
 });
 
 /**
+ * List triggers
+ */
+export const triggersList = <ThrowOnError extends boolean = false>(options?: Options<TriggersListData, ThrowOnError>) => (options?.client ?? client).get<TriggersListResponses, TriggersListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers',
+    ...options
+});
+
+/**
+ * Create a trigger
+ *
+ * Bound to one workflow; mapped and fixed parameters are checked against its parameters. The
+ * response is the only time the secret is shown.
+ */
+export const triggersCreate = <ThrowOnError extends boolean = false>(options: Options<TriggersCreateData, ThrowOnError>) => (options.client ?? client).post<TriggersCreateResponses, TriggersCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a trigger
+ */
+export const triggersDelete = <ThrowOnError extends boolean = false>(options: Options<TriggersDeleteData, ThrowOnError>) => (options.client ?? client).delete<TriggersDeleteResponses, TriggersDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers/{trigger_id}',
+    ...options
+});
+
+/**
+ * Get a trigger
+ */
+export const triggersGet = <ThrowOnError extends boolean = false>(options: Options<TriggersGetData, ThrowOnError>) => (options.client ?? client).get<TriggersGetResponses, TriggersGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers/{trigger_id}',
+    ...options
+});
+
+/**
+ * Change a trigger
+ *
+ * Only the fields sent change; ``params_mapping: null`` makes the whole delivery the parameters.
+ */
+export const triggersUpdate = <ThrowOnError extends boolean = false>(options: Options<TriggersUpdateData, ThrowOnError>) => (options.client ?? client).patch<TriggersUpdateResponses, TriggersUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers/{trigger_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A trigger's recent deliveries
+ *
+ * Newest first, accepted and refused alike (the last 100 are kept).
+ */
+export const triggersDeliveries = <ThrowOnError extends boolean = false>(options: Options<TriggersDeliveriesData, ThrowOnError>) => (options.client ?? client).get<TriggersDeliveriesResponses, TriggersDeliveriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers/{trigger_id}/deliveries',
+    ...options
+});
+
+/**
+ * Rotate a trigger's secret
+ *
+ * Effective at once: the old secret stops working.
+ */
+export const triggersRotateSecret = <ThrowOnError extends boolean = false>(options: Options<TriggersRotateSecretData, ThrowOnError>) => (options.client ?? client).post<TriggersRotateSecretResponses, TriggersRotateSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/triggers/{trigger_id}/rotate-secret',
+    ...options
+});
+
+/**
  * Current user
  */
 export const usersMe = <ThrowOnError extends boolean = false>(options?: Options<UsersMeData, ThrowOnError>) => (options?.client ?? client).get<UsersMeResponses, UsersMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/users/me',
     ...options
+});
+
+/**
+ * List webhook deliveries
+ *
+ * Newest first: an endpoint's (``endpoint_id``), an operation's (``operation_id``, its
+ * endpoints' and its callback_url's), or all of yours.
+ */
+export const webhooksDeliveries = <ThrowOnError extends boolean = false>(options?: Options<WebhooksDeliveriesData, ThrowOnError>) => (options?.client ?? client).get<WebhooksDeliveriesResponses, WebhooksDeliveriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/deliveries',
+    ...options
+});
+
+/**
+ * Get a delivery and its attempts
+ */
+export const webhooksDelivery = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeliveryData, ThrowOnError>) => (options.client ?? client).get<WebhooksDeliveryResponses, WebhooksDeliveryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/deliveries/{delivery_id}',
+    ...options
+});
+
+/**
+ * Resend a delivery
+ *
+ * One more attempt, now, with the same ``webhook-id`` (receivers deduplicate on it).
+ */
+export const webhooksResend = <ThrowOnError extends boolean = false>(options: Options<WebhooksResendData, ThrowOnError>) => (options.client ?? client).post<WebhooksResendResponses, WebhooksResendErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/deliveries/{delivery_id}/resend',
+    ...options
+});
+
+/**
+ * List webhook endpoints
+ */
+export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints',
+    ...options
+});
+
+/**
+ * Register a webhook endpoint
+ *
+ * The URL must resolve to public addresses (see docs/webhooks.md). The response is the only
+ * time the signing secret is shown.
+ */
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a webhook endpoint
+ *
+ * With its delivery log; pending deliveries are not sent.
+ */
+export const webhooksDelete = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeleteData, ThrowOnError>) => (options.client ?? client).delete<WebhooksDeleteResponses, WebhooksDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}',
+    ...options
+});
+
+/**
+ * Get a webhook endpoint
+ */
+export const webhooksGet = <ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) => (options.client ?? client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}',
+    ...options
+});
+
+/**
+ * Change a webhook endpoint
+ */
+export const webhooksUpdate = <ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateData, ThrowOnError>) => (options.client ?? client).patch<WebhooksUpdateResponses, WebhooksUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Resend an endpoint's failed deliveries
+ *
+ * Every failed delivery of the endpoint is sent once more, with its own ``webhook-id``.
+ */
+export const webhooksReplay = <ThrowOnError extends boolean = false>(options: Options<WebhooksReplayData, ThrowOnError>) => (options.client ?? client).post<WebhooksReplayResponses, WebhooksReplayErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}/replay',
+    ...options
+});
+
+/**
+ * Rotate an endpoint's signing secret
+ *
+ * The new secret signs from now on; the old one signs too until ``overlap_s`` has passed.
+ */
+export const webhooksRotateSecret = <ThrowOnError extends boolean = false>(options: Options<WebhooksRotateSecretData, ThrowOnError>) => (options.client ?? client).post<WebhooksRotateSecretResponses, WebhooksRotateSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}/rotate-secret',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send a test event
+ *
+ * A ``webhook.test`` event, sent once, at once; follow it in the delivery log.
+ */
+export const webhooksTest = <ThrowOnError extends boolean = false>(options: Options<WebhooksTestData, ThrowOnError>) => (options.client ?? client).post<WebhooksTestResponses, WebhooksTestErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}/test',
+    ...options
+});
+
+/**
+ * Rotate your default signing secret
+ *
+ * Your default secret signs the ``callback_url`` webhooks of your submissions. The first call
+ * makes it; later calls replace it, the old one signing too for ``overlap_s``.
+ */
+export const webhooksRotateSigningSecret = <ThrowOnError extends boolean = false>(options?: Options<WebhooksRotateSigningSecretData, ThrowOnError>) => (options?.client ?? client).post<WebhooksRotateSigningSecretResponses, WebhooksRotateSigningSecretErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/webhooks/signing-secret/rotate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options?.headers
+    }
 });
 
 /**

@@ -273,6 +273,11 @@ export type ChatSessionDetail = {
 };
 
 /**
+ * DeliveryStatus
+ */
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/**
  * DurationBin
  */
 export type DurationBin = {
@@ -286,6 +291,58 @@ export type DurationBin = {
      * Upper bound of the bin (s), inclusive; null: above the last.
      */
     le_s: number | null;
+};
+
+/**
+ * EndpointCreate
+ */
+export type EndpointCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Event Types
+     *
+     * Any of: operation.completed, operation.failed, operation.cancelled, operation.timed_out, operation.started.
+     */
+    event_types?: Array<WebhookEventType>;
+    /**
+     * Url
+     *
+     * An http(s) URL that resolves to public addresses.
+     */
+    url: string;
+};
+
+/**
+ * EndpointUpdate
+ */
+export type EndpointUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Enabled
+     *
+     * Enabling again clears the disabled reason.
+     */
+    enabled?: boolean | null;
+    /**
+     * Event Types
+     */
+    event_types?: Array<WebhookEventType> | null;
+    /**
+     * Url
+     *
+     * An http(s) URL that resolves to public addresses.
+     */
+    url?: string | null;
 };
 
 /**
@@ -384,6 +441,147 @@ export type NewApiKey = {
 };
 
 /**
+ * NewSecret
+ */
+export type NewSecret = {
+    /**
+     * Secret
+     *
+     * The signing secret (`whsec_...`). Shown only in this response: store it now.
+     */
+    secret: string;
+};
+
+/**
+ * NewTrigger
+ */
+export type NewTrigger = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Fixed Params
+     *
+     * Parameters every operation gets.
+     */
+    fixed_params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Id
+     *
+     * Also the last part of its URL, unguessable.
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Owner
+     *
+     * Operations it starts belong to this user (and count against their limits).
+     */
+    owner: string;
+    /**
+     * Params Mapping
+     *
+     * Parameter name to JSON pointer into the delivered JSON (`/issue/title`); null: the whole delivered object is the parameters. Fixed parameters win over mapped ones.
+     */
+    params_mapping: {
+        [key: string]: string;
+    } | null;
+    scheme: TriggerScheme;
+    /**
+     * Secret
+     *
+     * The signing secret (or bearer token). Shown only in this response.
+     */
+    secret: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Url
+     *
+     * Where to POST deliveries.
+     */
+    url: string;
+    /**
+     * Workflow
+     */
+    workflow: string;
+};
+
+/**
+ * NewWebhookEndpoint
+ */
+export type NewWebhookEndpoint = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Disabled Reason
+     *
+     * Why it was disabled, when not by its owner.
+     */
+    disabled_reason: string | null;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Event Types
+     */
+    event_types: Array<WebhookEventType>;
+    /**
+     * Failing Since
+     *
+     * First failed delivery since the last success; null while healthy.
+     */
+    failing_since: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Owner
+     */
+    owner: string;
+    /**
+     * Previous Secret Expires At
+     *
+     * Until then deliveries are also signed with the secret before the last rotation.
+     */
+    previous_secret_expires_at: string | null;
+    /**
+     * Secret
+     *
+     * The signing secret (`whsec_...`). Shown only in this response: store it now.
+     */
+    secret: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
  * Operation
  *
  * An operation as users see it.
@@ -405,6 +603,12 @@ export type Operation = {
      * While queued: why it cannot start now (no live worker can run its workflow).
      */
     blocked_reason: string | null;
+    /**
+     * Callback Url
+     *
+     * Receives a signed webhook when the operation finishes (see docs/webhooks.md).
+     */
+    callback_url: string | null;
     /**
      * Created At
      */
@@ -553,6 +757,12 @@ export type OperationStatus = 'queued' | 'running' | 'cancelling' | 'completed' 
  * A request to run a workflow.
  */
 export type OperationSubmit = {
+    /**
+     * Callback Url
+     *
+     * Receives one signed webhook when the operation finishes (completed, failed, cancelled or timed out), signed with your default webhook secret. Public http(s) URLs only.
+     */
+    callback_url?: string | null;
     /**
      * Metadata
      *
@@ -770,9 +980,33 @@ export type Readiness = {
 };
 
 /**
+ * Replayed
+ */
+export type Replayed = {
+    /**
+     * Resent
+     *
+     * Failed deliveries queued again.
+     */
+    resent: number;
+};
+
+/**
  * Role
  */
 export type Role = 'user' | 'admin';
+
+/**
+ * SecretRotation
+ */
+export type SecretRotation = {
+    /**
+     * Overlap S
+     *
+     * The old secret keeps signing (beside the new one) for this long.
+     */
+    overlap_s?: number;
+};
 
 /**
  * Stage
@@ -945,6 +1179,191 @@ export type TokenResponse = {
 };
 
 /**
+ * Trigger
+ */
+export type Trigger = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Fixed Params
+     *
+     * Parameters every operation gets.
+     */
+    fixed_params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Id
+     *
+     * Also the last part of its URL, unguessable.
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Owner
+     *
+     * Operations it starts belong to this user (and count against their limits).
+     */
+    owner: string;
+    /**
+     * Params Mapping
+     *
+     * Parameter name to JSON pointer into the delivered JSON (`/issue/title`); null: the whole delivered object is the parameters. Fixed parameters win over mapped ones.
+     */
+    params_mapping: {
+        [key: string]: string;
+    } | null;
+    scheme: TriggerScheme;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Url
+     *
+     * Where to POST deliveries.
+     */
+    url: string;
+    /**
+     * Workflow
+     */
+    workflow: string;
+};
+
+/**
+ * TriggerAccepted
+ *
+ * The answer to a verified delivery (202).
+ */
+export type TriggerAccepted = {
+    /**
+     * Duplicate
+     *
+     * True when this delivery id was seen before (nothing new was created).
+     */
+    duplicate: boolean;
+    /**
+     * Operation Id
+     */
+    operation_id: string;
+    /**
+     * Status
+     *
+     * The operation's status now.
+     */
+    status: string;
+};
+
+/**
+ * TriggerCreate
+ */
+export type TriggerCreate = {
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Fixed Params
+     */
+    fixed_params?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Params Mapping
+     *
+     * Parameter name to JSON pointer into the delivery; null: the delivery is the parameters.
+     */
+    params_mapping?: {
+        [key: string]: string;
+    } | null;
+    scheme?: TriggerScheme;
+    /**
+     * Workflow
+     */
+    workflow: string;
+};
+
+/**
+ * TriggerDelivery
+ */
+export type TriggerDelivery = {
+    /**
+     * Delivery Id
+     *
+     * The sender's delivery id, used against replays.
+     */
+    delivery_id: string | null;
+    /**
+     * Detail
+     */
+    detail: string | null;
+    /**
+     * Operation Id
+     */
+    operation_id: string | null;
+    outcome: TriggerDeliveryOutcome;
+    /**
+     * Received At
+     */
+    received_at: string;
+    /**
+     * Status Code
+     */
+    status_code: number;
+};
+
+/**
+ * TriggerDeliveryOutcome
+ */
+export type TriggerDeliveryOutcome = 'accepted' | 'duplicate' | 'rejected';
+
+/**
+ * TriggerScheme
+ *
+ * How a trigger's caller proves it holds the secret.
+ */
+export type TriggerScheme = 'standard_webhooks' | 'github' | 'bearer';
+
+/**
+ * TriggerUpdate
+ */
+export type TriggerUpdate = {
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Fixed Params
+     */
+    fixed_params?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Params Mapping
+     */
+    params_mapping?: {
+        [key: string]: string;
+    } | null;
+};
+
+/**
  * User
  */
 export type User = {
@@ -1014,6 +1433,229 @@ export type UserUsage = {
      */
     running: number;
 };
+
+/**
+ * WebhookAttempt
+ */
+export type WebhookAttempt = {
+    /**
+     * Attempted At
+     */
+    attempted_at: string;
+    /**
+     * Error
+     *
+     * Why no answer counted: refused address, timeout, ...
+     */
+    error: string | null;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number;
+    /**
+     * Response Body
+     *
+     * The start of the receiver's answer (truncated).
+     */
+    response_body: string | null;
+    /**
+     * Status Code
+     *
+     * The receiver's HTTP status; null if none came.
+     */
+    status_code: number | null;
+};
+
+/**
+ * WebhookDelivery
+ */
+export type WebhookDelivery = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Endpoint Id
+     *
+     * Null for a submission's callback_url.
+     */
+    endpoint_id: string | null;
+    event_type: WebhookEventType;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     *
+     * Also the `webhook-id` header of every attempt.
+     */
+    id: string;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Last Status Code
+     */
+    last_status_code: number | null;
+    /**
+     * Next Attempt At
+     *
+     * While pending.
+     */
+    next_attempt_at: string | null;
+    /**
+     * Operation Id
+     */
+    operation_id: string | null;
+    /**
+     * Owner
+     */
+    owner: string;
+    status: DeliveryStatus;
+    /**
+     * Url
+     *
+     * Where it is sent.
+     */
+    url: string;
+};
+
+/**
+ * WebhookDeliveryDetail
+ */
+export type WebhookDeliveryDetail = {
+    /**
+     * Attempt Log
+     */
+    attempt_log: Array<WebhookAttempt>;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Endpoint Id
+     *
+     * Null for a submission's callback_url.
+     */
+    endpoint_id: string | null;
+    event_type: WebhookEventType;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     *
+     * Also the `webhook-id` header of every attempt.
+     */
+    id: string;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Last Status Code
+     */
+    last_status_code: number | null;
+    /**
+     * Next Attempt At
+     *
+     * While pending.
+     */
+    next_attempt_at: string | null;
+    /**
+     * Operation Id
+     */
+    operation_id: string | null;
+    /**
+     * Owner
+     */
+    owner: string;
+    /**
+     * Payload
+     *
+     * The exact body sent (the signed JSON event).
+     */
+    payload: string;
+    status: DeliveryStatus;
+    /**
+     * Url
+     *
+     * Where it is sent.
+     */
+    url: string;
+};
+
+/**
+ * WebhookEndpoint
+ */
+export type WebhookEndpoint = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Disabled Reason
+     *
+     * Why it was disabled, when not by its owner.
+     */
+    disabled_reason: string | null;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Event Types
+     */
+    event_types: Array<WebhookEventType>;
+    /**
+     * Failing Since
+     *
+     * First failed delivery since the last success; null while healthy.
+     */
+    failing_since: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Owner
+     */
+    owner: string;
+    /**
+     * Previous Secret Expires At
+     *
+     * Until then deliveries are also signed with the secret before the last rotation.
+     */
+    previous_secret_expires_at: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
+ * WebhookEventType
+ */
+export type WebhookEventType = 'operation.started' | 'operation.completed' | 'operation.failed' | 'operation.cancelled' | 'operation.timed_out' | 'webhook.test';
 
 /**
  * Window
@@ -2440,6 +3082,62 @@ export type HealthReadyResponses = {
 
 export type HealthReadyResponse = HealthReadyResponses[keyof HealthReadyResponses];
 
+export type HooksDeliverData = {
+    body?: never;
+    path: {
+        /**
+         * Trigger Id
+         *
+         * The id.
+         */
+        trigger_id: string;
+    };
+    query?: never;
+    url: '/api/v1/hooks/{trigger_id}';
+};
+
+export type HooksDeliverErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Service Unavailable
+     */
+    503: Problem;
+};
+
+export type HooksDeliverError = HooksDeliverErrors[keyof HooksDeliverErrors];
+
+export type HooksDeliverResponses = {
+    /**
+     * Successful Response
+     */
+    202: TriggerAccepted;
+};
+
+export type HooksDeliverResponse = HooksDeliverResponses[keyof HooksDeliverResponses];
+
 export type MetricsScrapeData = {
     body?: never;
     path?: never;
@@ -2963,6 +3661,336 @@ export type StatsWorkflowsResponses = {
 
 export type StatsWorkflowsResponse = StatsWorkflowsResponses[keyof StatsWorkflowsResponses];
 
+export type TriggersListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * All
+         *
+         * Administrators: everyone's, not only yours.
+         */
+        all?: boolean;
+    };
+    url: '/api/v1/triggers';
+};
+
+export type TriggersListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersListError = TriggersListErrors[keyof TriggersListErrors];
+
+export type TriggersListResponses = {
+    /**
+     * Response Triggers-List
+     *
+     * Successful Response
+     */
+    200: Array<Trigger>;
+};
+
+export type TriggersListResponse = TriggersListResponses[keyof TriggersListResponses];
+
+export type TriggersCreateData = {
+    body: TriggerCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/triggers';
+};
+
+export type TriggersCreateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersCreateError = TriggersCreateErrors[keyof TriggersCreateErrors];
+
+export type TriggersCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: NewTrigger;
+};
+
+export type TriggersCreateResponse = TriggersCreateResponses[keyof TriggersCreateResponses];
+
+export type TriggersDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Trigger Id
+         *
+         * The id.
+         */
+        trigger_id: string;
+    };
+    query?: never;
+    url: '/api/v1/triggers/{trigger_id}';
+};
+
+export type TriggersDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersDeleteError = TriggersDeleteErrors[keyof TriggersDeleteErrors];
+
+export type TriggersDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type TriggersDeleteResponse = TriggersDeleteResponses[keyof TriggersDeleteResponses];
+
+export type TriggersGetData = {
+    body?: never;
+    path: {
+        /**
+         * Trigger Id
+         *
+         * The id.
+         */
+        trigger_id: string;
+    };
+    query?: never;
+    url: '/api/v1/triggers/{trigger_id}';
+};
+
+export type TriggersGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersGetError = TriggersGetErrors[keyof TriggersGetErrors];
+
+export type TriggersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Trigger;
+};
+
+export type TriggersGetResponse = TriggersGetResponses[keyof TriggersGetResponses];
+
+export type TriggersUpdateData = {
+    body: TriggerUpdate;
+    path: {
+        /**
+         * Trigger Id
+         *
+         * The id.
+         */
+        trigger_id: string;
+    };
+    query?: never;
+    url: '/api/v1/triggers/{trigger_id}';
+};
+
+export type TriggersUpdateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersUpdateError = TriggersUpdateErrors[keyof TriggersUpdateErrors];
+
+export type TriggersUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: Trigger;
+};
+
+export type TriggersUpdateResponse = TriggersUpdateResponses[keyof TriggersUpdateResponses];
+
+export type TriggersDeliveriesData = {
+    body?: never;
+    path: {
+        /**
+         * Trigger Id
+         *
+         * The id.
+         */
+        trigger_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/v1/triggers/{trigger_id}/deliveries';
+};
+
+export type TriggersDeliveriesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersDeliveriesError = TriggersDeliveriesErrors[keyof TriggersDeliveriesErrors];
+
+export type TriggersDeliveriesResponses = {
+    /**
+     * Response Triggers-Deliveries
+     *
+     * Successful Response
+     */
+    200: Array<TriggerDelivery>;
+};
+
+export type TriggersDeliveriesResponse = TriggersDeliveriesResponses[keyof TriggersDeliveriesResponses];
+
+export type TriggersRotateSecretData = {
+    body?: never;
+    path: {
+        /**
+         * Trigger Id
+         *
+         * The id.
+         */
+        trigger_id: string;
+    };
+    query?: never;
+    url: '/api/v1/triggers/{trigger_id}/rotate-secret';
+};
+
+export type TriggersRotateSecretErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type TriggersRotateSecretError = TriggersRotateSecretErrors[keyof TriggersRotateSecretErrors];
+
+export type TriggersRotateSecretResponses = {
+    /**
+     * Successful Response
+     */
+    200: NewSecret;
+};
+
+export type TriggersRotateSecretResponse = TriggersRotateSecretResponses[keyof TriggersRotateSecretResponses];
+
 export type UsersMeData = {
     body?: never;
     path?: never;
@@ -2995,6 +4023,594 @@ export type UsersMeResponses = {
 };
 
 export type UsersMeResponse = UsersMeResponses[keyof UsersMeResponses];
+
+export type WebhooksDeliveriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Endpoint Id
+         */
+        endpoint_id?: string | null;
+        /**
+         * Operation Id
+         */
+        operation_id?: string | null;
+        /**
+         * Status
+         */
+        status?: DeliveryStatus | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * All
+         *
+         * Administrators: everyone's, not only yours.
+         */
+        all?: boolean;
+    };
+    url: '/api/v1/webhooks/deliveries';
+};
+
+export type WebhooksDeliveriesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksDeliveriesError = WebhooksDeliveriesErrors[keyof WebhooksDeliveriesErrors];
+
+export type WebhooksDeliveriesResponses = {
+    /**
+     * Response Webhooks-Deliveries
+     *
+     * Successful Response
+     */
+    200: Array<WebhookDelivery>;
+};
+
+export type WebhooksDeliveriesResponse = WebhooksDeliveriesResponses[keyof WebhooksDeliveriesResponses];
+
+export type WebhooksDeliveryData = {
+    body?: never;
+    path: {
+        /**
+         * Delivery Id
+         *
+         * The id.
+         */
+        delivery_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/deliveries/{delivery_id}';
+};
+
+export type WebhooksDeliveryErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksDeliveryError = WebhooksDeliveryErrors[keyof WebhooksDeliveryErrors];
+
+export type WebhooksDeliveryResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookDeliveryDetail;
+};
+
+export type WebhooksDeliveryResponse = WebhooksDeliveryResponses[keyof WebhooksDeliveryResponses];
+
+export type WebhooksResendData = {
+    body?: never;
+    path: {
+        /**
+         * Delivery Id
+         *
+         * The id.
+         */
+        delivery_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/deliveries/{delivery_id}/resend';
+};
+
+export type WebhooksResendErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksResendError = WebhooksResendErrors[keyof WebhooksResendErrors];
+
+export type WebhooksResendResponses = {
+    /**
+     * Successful Response
+     */
+    202: WebhookDeliveryDetail;
+};
+
+export type WebhooksResendResponse = WebhooksResendResponses[keyof WebhooksResendResponses];
+
+export type WebhooksListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * All
+         *
+         * Administrators: everyone's, not only yours.
+         */
+        all?: boolean;
+    };
+    url: '/api/v1/webhooks/endpoints';
+};
+
+export type WebhooksListErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Validation Error
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksListError = WebhooksListErrors[keyof WebhooksListErrors];
+
+export type WebhooksListResponses = {
+    /**
+     * Response Webhooks-List
+     *
+     * Successful Response
+     */
+    200: Array<WebhookEndpoint>;
+};
+
+export type WebhooksListResponse = WebhooksListResponses[keyof WebhooksListResponses];
+
+export type WebhooksCreateData = {
+    body: EndpointCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks/endpoints';
+};
+
+export type WebhooksCreateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksCreateError = WebhooksCreateErrors[keyof WebhooksCreateErrors];
+
+export type WebhooksCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: NewWebhookEndpoint;
+};
+
+export type WebhooksCreateResponse = WebhooksCreateResponses[keyof WebhooksCreateResponses];
+
+export type WebhooksDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         *
+         * The id.
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}';
+};
+
+export type WebhooksDeleteErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksDeleteError = WebhooksDeleteErrors[keyof WebhooksDeleteErrors];
+
+export type WebhooksDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type WebhooksDeleteResponse = WebhooksDeleteResponses[keyof WebhooksDeleteResponses];
+
+export type WebhooksGetData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         *
+         * The id.
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}';
+};
+
+export type WebhooksGetErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksGetError = WebhooksGetErrors[keyof WebhooksGetErrors];
+
+export type WebhooksGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookEndpoint;
+};
+
+export type WebhooksGetResponse = WebhooksGetResponses[keyof WebhooksGetResponses];
+
+export type WebhooksUpdateData = {
+    body: EndpointUpdate;
+    path: {
+        /**
+         * Endpoint Id
+         *
+         * The id.
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}';
+};
+
+export type WebhooksUpdateErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksUpdateError = WebhooksUpdateErrors[keyof WebhooksUpdateErrors];
+
+export type WebhooksUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookEndpoint;
+};
+
+export type WebhooksUpdateResponse = WebhooksUpdateResponses[keyof WebhooksUpdateResponses];
+
+export type WebhooksReplayData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         *
+         * The id.
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}/replay';
+};
+
+export type WebhooksReplayErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksReplayError = WebhooksReplayErrors[keyof WebhooksReplayErrors];
+
+export type WebhooksReplayResponses = {
+    /**
+     * Successful Response
+     */
+    202: Replayed;
+};
+
+export type WebhooksReplayResponse = WebhooksReplayResponses[keyof WebhooksReplayResponses];
+
+export type WebhooksRotateSecretData = {
+    /**
+     * Body
+     */
+    body?: SecretRotation | null;
+    path: {
+        /**
+         * Endpoint Id
+         *
+         * The id.
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}/rotate-secret';
+};
+
+export type WebhooksRotateSecretErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksRotateSecretError = WebhooksRotateSecretErrors[keyof WebhooksRotateSecretErrors];
+
+export type WebhooksRotateSecretResponses = {
+    /**
+     * Successful Response
+     */
+    200: NewSecret;
+};
+
+export type WebhooksRotateSecretResponse = WebhooksRotateSecretResponses[keyof WebhooksRotateSecretResponses];
+
+export type WebhooksTestData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         *
+         * The id.
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/endpoints/{endpoint_id}/test';
+};
+
+export type WebhooksTestErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksTestError = WebhooksTestErrors[keyof WebhooksTestErrors];
+
+export type WebhooksTestResponses = {
+    /**
+     * Successful Response
+     */
+    202: WebhookDeliveryDetail;
+};
+
+export type WebhooksTestResponse = WebhooksTestResponses[keyof WebhooksTestResponses];
+
+export type WebhooksRotateSigningSecretData = {
+    /**
+     * Body
+     */
+    body?: SecretRotation | null;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks/signing-secret/rotate';
+};
+
+export type WebhooksRotateSigningSecretErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type WebhooksRotateSigningSecretError = WebhooksRotateSigningSecretErrors[keyof WebhooksRotateSigningSecretErrors];
+
+export type WebhooksRotateSigningSecretResponses = {
+    /**
+     * Successful Response
+     */
+    200: NewSecret;
+};
+
+export type WebhooksRotateSigningSecretResponse = WebhooksRotateSigningSecretResponses[keyof WebhooksRotateSigningSecretResponses];
 
 export type WorkflowsListData = {
     body?: never;

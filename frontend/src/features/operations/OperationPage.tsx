@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { PageLoader } from "@/components/PageLoader";
 import { StatusBadge } from "@/components/StatusBadge";
 import { StatusPage } from "@/components/StatusPage";
+import { OperationDeliveries } from "@/features/integrations/OperationDeliveries";
 import { fieldsFromSchema, type JsonSchema } from "@/features/schema-form/schema";
 import { workflowQuery } from "@/features/workflows/api";
 import { isTerminal } from "@/lib/api-types";
@@ -130,6 +131,10 @@ export function OperationPage() {
           </Section>
         </>
       )}
+      <OperationDeliveries
+        operationId={op.id}
+        section={(title, children) => <Section title={title}>{children}</Section>}
+      />
       <Section title="Parameters">
         <ValueTable
           caption="Parameters"

@@ -26,10 +26,13 @@ def build_api_router(settings: Settings) -> APIRouter:
         chat,
         chat_webhooks,
         health,
+        hooks,
         metrics,
         operations,
         stats,
+        triggers,
         users,
+        webhooks,
         workflows,
     )
 
@@ -48,6 +51,9 @@ def build_api_router(settings: Settings) -> APIRouter:
         chat,
         chat_webhooks,
         admin_chat,
+        webhooks,
+        triggers,
+        hooks,
         streams,  # the WebSocket routes
     ):
         api.include_router(module.router)

@@ -81,6 +81,9 @@ async def submit(
     503 when the whole queue is full, both with ``Retry-After``. A repeated ``Idempotency-Key``
     answers 202 with the operation the first request created, whatever its status now.
     """
+    callback_url = body.callback_url
+    if callback_url is not None:
+        callback_url = await runtime.webhooks.service.check_url(callback_url, "callback_url")
     op = await runtime.service.submit(
         workflow=body.workflow,
         params=body.params,
@@ -89,6 +92,7 @@ async def submit(
         timeout_s=body.timeout_s,
         metadata=body.metadata,
         idempotency_key=idempotency_key,
+        callback_url=callback_url,
     )
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{op.id}"
     return op

@@ -64,6 +64,12 @@ class OperationSubmit(BaseModel):
     metadata: JsonObject = Field(
         default_factory=dict, description="Free-form JSON kept with the operation (at most 16 KiB)."
     )
+    callback_url: str | None = Field(
+        None,
+        max_length=2048,
+        description="Receives one signed webhook when the operation finishes (completed, failed, "
+        "cancelled or timed out), signed with your default webhook secret. Public http(s) URLs only.",
+    )
 
 
 class OperationFilters(BaseModel):

@@ -8,6 +8,16 @@ from underway.cli.remote.api_keys import api_keys_app
 from underway.cli.remote.ops import ops_app
 from underway.cli.remote.run import run_remote
 from underway.cli.remote.session import login, logout
+from underway.cli.remote.webhooks import triggers_app, webhooks_app
 from underway.cli.remote.workflows import remote_workflows
 
-__all__ = ["api_keys_app", "login", "logout", "ops_app", "remote_workflows", "run_remote"]
+__all__ = [
+    "api_keys_app",
+    "login",
+    "logout",
+    "ops_app",
+    "remote_workflows",
+    "run_remote",
+    "triggers_app",
+    "webhooks_app",
+]

@@ -8,7 +8,9 @@ from sqlmodel import SQLModel
 
 import underway.auth.tables
 import underway.chat.tables
-import underway.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import underway.store.tables
+import underway.triggers.tables
+import underway.webhooks.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
