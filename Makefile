@@ -52,9 +52,13 @@ lint: install-backend ## ruff and mypy (strict)
 	cd $(BACKEND) && $(UV) run ruff check ../e2e && $(UV) run ruff format --check ../e2e
 	cd $(BACKEND) && $(UV) run mypy --config-file ../e2e/mypy.ini ../e2e
 
+# Tests spend most of their time waiting on processes, sockets and databases: two pytest workers
+# overlap that waiting (PYTEST_WORKERS=0 runs them in one process).
+PYTEST_WORKERS ?= 2
+
 .PHONY: test-backend
 test-backend: install-backend ## Backend tests on SQLite and PostgreSQL
-	cd $(BACKEND) && $(UV) run pytest -q
+	cd $(BACKEND) && $(UV) run pytest -q -n $(PYTEST_WORKERS)
 
 .PHONY: test-frontend
 test-frontend: install-frontend ## Biome, TypeScript, Vitest, stale-client check

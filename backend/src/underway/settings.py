@@ -181,7 +181,6 @@ class Settings(BaseSettings):
     )
     llm_timeout_s: float = Field(30, gt=0, le=600, description="How long to wait for the language model (s).")
 
-
     # --- webhooks and triggers (docs/webhooks.md) -------------------------------------------
     public_url: str = Field(
         "",
