@@ -251,3 +251,39 @@ def stream_events(
                 message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
                 if message["type"] == "event":
                     on_event(message["event"])
+
+
+class AdminStream:
+    """The admin stream of one API process, read on a thread: every event it delivers, in order."""
+
+    def __init__(self, api_url: str, token: str) -> None:
+        self.events: list[dict[str, Any]] = []
+        self._url = api_url.replace("http", "ws", 1) + "/admin/stream"
+        self._token = token
+        self._connected: Queue[Any] = Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._ws = self._connected.get(timeout=START_TIMEOUT_S)
+
+    def _read(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.client import connect
+
+        with connect(self._url, open_timeout=30) as ws, contextlib.suppress(ConnectionClosed):
+            ws.send(json.dumps({"type": "auth", "token": self._token}))
+            self._connected.put(ws)
+            for raw in ws:
+                message = json.loads(raw)
+                if message["type"] == "event":
+                    self.events.append(message["event"])
+
+    def statuses(self, operation_id: str) -> list[str]:
+        return [
+            e["status"]
+            for e in list(self.events)
+            if e["operation_id"] == operation_id and e["type"] == "status"
+        ]
+
+    def close(self) -> None:
+        self._ws.close()
+        self._reader.join(timeout=10)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cluster import Cluster, cluster, read_runs, stream_events, wait_until
+from tests.support.cluster import AdminStream, Cluster, cluster, read_runs, stream_events, wait_until
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -67,6 +67,20 @@ def test_two_api_processes_and_three_workers_run_each_operation_once_within_per_
         assert _max_overlap([op for op in ops if op["owner"] == user]) <= 2
 
 
+def _wait_until_live(c: Cluster, admin: AdminStream, log: Path) -> None:
+    """The admin stream subscribes as it starts: once a probe operation's end reaches it, it is live."""
+
+    def probe_seen() -> bool | None:
+        probe = c.submit(1, "test.record", {"log": str(log)})
+        try:
+            wait_until(lambda: True if "completed" in admin.statuses(probe["id"]) else None, "probe", 5)
+        except AssertionError:
+            return None
+        return True
+
+    wait_until(probe_seen, "the admin stream to be live")
+
+
 def test_a_stream_through_one_api_process_follows_a_worker_live_and_a_cancel_through_another_stops_it(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -77,6 +91,8 @@ def test_a_stream_through_one_api_process_follows_a_worker_live_and_a_cancel_thr
         c.start_api()
         c.start_worker()
         c.wait_for_workers(1)
+        admin = AdminStream(c.apis[0], c.token())
+        _wait_until_live(c, admin, log)
 
         op = c.submit(1, "test.record", {"log": str(log), "gate": str(gate)})
         running = wait_until(
@@ -102,6 +118,11 @@ def test_a_stream_through_one_api_process_follows_a_worker_live_and_a_cancel_thr
         stopped = wait_until(
             lambda: c.get(waiting["id"]) if c.get(waiting["id"])["finished_at"] else None, "cancel"
         )
+        wait_until(lambda: True if "completed" in admin.statuses(op["id"]) else None, "the admin stream")
+        admin.close()
+    # The admin stream of API process A saw the operation that API process B queued and the worker
+    # ran, from its queuing to its end.
+    assert admin.statuses(op["id"]) == ["queued", "running", "completed"]
     # Stopped at its next checkpoint by the worker, not by force after the grace period.
     assert stopped["status"] == "cancelled" and stopped["progress"]["message"] == "Cancelled"
 
@@ -117,6 +138,8 @@ def test_kill_9_of_a_worker_with_50_running_and_200_queued_loses_and_duplicates_
         c.wait_for_workers(1)
         ids = [c.submit(0, "test.record", {"log": str(log), "gate": str(gate)})["id"] for _ in range(250)]
         wait_until(lambda: True if c.queue()["running"] == 50 else None, "50 running")
+        # ... and each of them inside its workflow (the kill then interrupts 50 runs, not claims).
+        wait_until(lambda: True if len(read_runs(log)) == 50 else None, "50 runs started")
         assert c.queue()["queued"] == 200
         doomed.signal(signal.SIGKILL)
         doomed.exit_code()

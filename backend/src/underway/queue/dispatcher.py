@@ -319,7 +319,9 @@ class LocalDispatcher:
     async def _settle_held(self) -> None:
         """Settle operations the database says this worker holds but no task here runs: left by a
         runner crash whose failure could not be written, by a fenced-off run, or by stop()."""
-        for row in await self._repo.in_flight(held_by=self.worker_id):
+        # Read in the writer's order: a plain read could see a claim committed a moment ago before
+        # the claiming task resumed to create its handles, and re-queue an operation starting here.
+        for row in await self._repo.in_flight_after_claims(held_by=self.worker_id):
             if row.id in self._handles:
                 continue
             if row.id in self._crashed:

@@ -299,6 +299,16 @@ class OperationRepository:
         """Running and cancelling operations held by one worker."""
         return await self._in_flight(_col(_T.worker_id) == held_by)
 
+    async def in_flight_after_claims(self, *, held_by: str) -> list[OperationRecord]:
+        """Like :meth:`in_flight`, read through the store writer: every claim committed before this
+        read has been handed to its caller (resumed, in order) before this read returns. A worker
+        comparing the result with the operations it runs therefore never mistakes one it has just
+        claimed, whose task is not created yet, for one it lost."""
+        stmt = select(OPERATIONS).where(_col(_T.status).in_(_RUNNING_LIKE), _col(_T.worker_id) == held_by)
+        return await self._writer.execute(
+            Run(lambda tx: [OperationRecord.of(m) for m in tx.conn.execute(stmt).mappings()])
+        )
+
     async def in_flight_abandoned(self, lapsed_workers: Sequence[str]) -> list[OperationRecord]:
         """Running and cancelling operations whose worker is gone: lapsed, unregistered, or none at
         all (claimed before leases existed)."""
