@@ -50,3 +50,16 @@ async def wait_for_cancel(ctx: WorkflowContext, params: WaitParams) -> dict[str,
     while True:
         await asyncio.sleep(params.checkpoint_every_s)
         await ctx.checkpoint()
+
+
+class JobParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reports: int = Field(10, ge=0, le=1000)
+
+
+@workflow(name="bench.job", title="Job", params=JobParams, stages=[Stage(name="work")])
+async def job(ctx: WorkflowContext, params: JobParams) -> dict[str, Any]:
+    """The job every system runs in the comparison: nothing, reporting progress ``reports`` times."""
+    for i in range(params.reports):
+        ctx.progress(done=i + 1, total=params.reports)
+    return {}
