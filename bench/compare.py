@@ -243,7 +243,7 @@ def run(data_dir: Path, database: Databases, postgres: bool, redis_url: str, qui
     """Each system in turn, ``rounds`` times (interleaved, so drift on a shared machine hits all
     alike); the figures are medians. On PostgreSQL Underway runs with worker processes; on SQLite,
     embedded and over the API."""
-    n, rounds = (300, 1) if quick else (2000, 3)
+    n, rounds = (300, 1) if quick else (2000, int(os.environ.get("BENCH_ROUNDS", "3")))
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     contenders: dict[str, Measure] = {}
@@ -273,7 +273,7 @@ def run(data_dir: Path, database: Databases, postgres: bool, redis_url: str, qui
 
 def scaling(data_dir: Path, database: Databases, quick: bool) -> list[Figure]:
     """PostgreSQL: the same job on 4 worker processes against 1."""
-    n, rounds = (300, 1) if quick else (2000, 3)
+    n, rounds = (300, 1) if quick else (2000, int(os.environ.get("BENCH_ROUNDS", "3")))
     contenders: dict[str, Measure] = {
         str(p): (lambda d, p=p: worker_processes(database, n, p, d))  # type: ignore[misc]
         for p in (1, 4)

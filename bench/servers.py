@@ -104,3 +104,28 @@ def databases(tmpdir: Path, postgres_url: str | None) -> Databases:
                 conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     return fresh
+
+
+def durability(url: str) -> str:
+    """The settings that make a commit durable, as the database reports them to Underway."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from underway.store.engine import create_engine
+
+    async def read() -> str:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    value = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+                    return f"synchronous_commit={value}"
+                journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+                sync = (await conn.execute(text("PRAGMA synchronous"))).scalar_one()
+                names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+                return f"journal_mode={journal}, synchronous={names.get(sync, sync)}"
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())

@@ -79,7 +79,7 @@ async def in_process(
         data_dir=data_dir,
         database_url=url,
         workers=workers,
-        max_running_per_user=workers,
+        max_running_per_user=max(workers, 1),  # the claimers' own limit applies (not binding here)
         queue_capacity=1_000_000,
         max_queued_per_user=1_000_000,
     )

@@ -30,9 +30,12 @@ def _normalise(url: str, *, use_async: bool) -> URL:
     raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
-# Readers held open per process (and a burst allowance beyond them, closed when returned).
+# Readers held open per process, and a burst allowance beyond them (closed when returned). A
+# PostgreSQL server's connections are shared by every process (max_connections, 100 by default).
 _POOL_SIZE = 20
 _POOL_OVERFLOW = 20
+_PG_POOL_SIZE = 10
+_PG_POOL_OVERFLOW = 10
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -49,7 +52,7 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
-        async_url, pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW, pool_pre_ping=True
+        async_url, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_OVERFLOW, pool_pre_ping=True
     )
 
 
