@@ -239,11 +239,13 @@ def over_api(database: Databases, n: int, data_dir: Path) -> Timing:
 Measure = Callable[[Path], Timing]
 
 
-def run(data_dir: Path, database: Databases, postgres: bool, redis_url: str, quick: bool) -> list[Figure]:
+def run(
+    data_dir: Path, database: Databases, postgres: bool, redis_url: str, quick: bool, rounds: int = 3
+) -> list[Figure]:
     """Each system in turn, ``rounds`` times (interleaved, so drift on a shared machine hits all
     alike); the figures are medians. On PostgreSQL Underway runs with worker processes; on SQLite,
     embedded and over the API."""
-    n, rounds = (300, 1) if quick else (2000, int(os.environ.get("BENCH_ROUNDS", "3")))
+    n, rounds = (300, 1) if quick else (2000, rounds)
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     contenders: dict[str, Measure] = {}

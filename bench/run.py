@@ -41,6 +41,7 @@ def main() -> None:
         metavar="URL",
         help="the Redis database arq and Celery use (flushed by the bench: give it one of its own)",
     )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the comparison (medians)")
     parser.add_argument(
         "--only",
         choices=PARTS,
@@ -60,11 +61,12 @@ def main() -> None:
         if "compare" in parts:
             import compare
 
-            figures += compare.run(tmpdir / "compare", database, args.postgres is not None, args.redis, args.quick)
+            postgres = args.postgres is not None
+            figures += compare.run(tmpdir / "compare", database, postgres, args.redis, args.quick, args.rounds)
         if "scaling" in parts and args.postgres is not None:
             import compare
 
-            figures += compare.scaling(tmpdir / "scaling", database, args.quick)
+            figures += compare.scaling(tmpdir / "scaling", database, args.quick, args.rounds)
         if "core" in parts:
             import core_bench
 

@@ -7,6 +7,7 @@ For the CLI (no running service): :func:`create_user`, :func:`ensure_admin` and
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -57,12 +58,13 @@ class AuthService:
         hasher: PasswordHasher | None = None,
         now: Callable[[], datetime] = _utcnow,
         account_cache_s: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """``account_cache_s``: how long bearer authentication trusts an account (or API key) it
         has read; changes made through this service apply at once (see auth/account_cache.py)."""
         self._engine = engine
-        self._users: AccountCache[UserRow] = AccountCache(account_cache_s)
-        self._keys: AccountCache[tuple[ApiKeyRow, UserRow]] = AccountCache(account_cache_s)
+        self._users: AccountCache[UserRow] = AccountCache(account_cache_s, monotonic)
+        self._keys: AccountCache[tuple[ApiKeyRow, UserRow]] = AccountCache(account_cache_s, monotonic)
         self._tokens = tokens
         self._hasher = hasher or PasswordHasher()
         self._now = now
