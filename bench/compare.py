@@ -28,7 +28,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ class Timing:
     start: float
     submitted: float
     finished: float
+    cpu_busy: float | None = None  # the machine's CPU busy fraction during the run, when measured
 
     def submit_rate(self, n: int) -> float:
         return n / (self.submitted - self.start)
@@ -64,11 +64,11 @@ class Timing:
 
 def _timing(output: str) -> Timing:
     data = json.loads(output.strip().splitlines()[-1])
-    return Timing(data["start"], data["submitted"], data["finished"])
+    return Timing(data["start"], data["submitted"], data["finished"], data.get("cpu_busy"))
 
 
 def _run_driver(args: list[str], env: dict[str, str], cwd: Path) -> Timing:
-    done = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:3])} failed:\n{done.stderr[-3000:]}")
     return _timing(done.stdout)
@@ -80,7 +80,7 @@ def _run_driver(args: list[str], env: dict[str, str], cwd: Path) -> Timing:
 def install_peers() -> str | None:
     """Install arq and Celery into bench/.peers (once); None if they are there, else why not."""
     check = [str(PEER_PYTHON), "-c", "import arq, celery"]
-    if PEER_PYTHON.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+    if PEER_PYTHON.exists() and subprocess.run(check, capture_output=True, check=False).returncode == 0:
         return None
     uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
     try:
@@ -167,7 +167,7 @@ def embedded(database: Databases, n: int, data_dir: Path) -> Timing:
 
 
 def worker_processes(database: Databases, n: int, processes: int, data_dir: Path) -> Timing:
-    """``processes`` × ``underway worker``, and this bench's process submitting through a runtime
+    """``processes`` ``underway worker`` processes, and this bench's process submitting through a runtime
     that runs nothing."""
     with database(f"workers{processes}") as url:
         env = underway_env(data_dir, url, UNDERWAY_WORKERS=str(PROCESS_SLOTS))
@@ -228,9 +228,7 @@ def over_api(database: Databases, n: int, data_dir: Path) -> Timing:
         serve = [sys.executable, "-m", "underway", "serve", "--port", str(port)]
         with process(serve, env, f"{base}/api/v1/health"):
             token = asyncio.run(token_for(base))
-            return _underway_driver(
-                env, "--database", url, "--n", str(n), "--api", base, "--token", token
-            )
+            return _underway_driver(env, "--database", url, "--n", str(n), "--api", base, "--token", token)
 
 
 # -- the table -----------------------------------------------------------------------------------
@@ -260,7 +258,9 @@ def run(
         contenders[name] = lambda d: worker_processes(database, n, WORKER_PROCESSES, d)
     else:
         contenders["Underway, embedded, SQLite"] = lambda d: embedded(database, n, d)
-        contenders[f"Underway over the API ({SUBMITTERS} clients, SQLite)"] = lambda d: over_api(database, n, d)
+        contenders[f"Underway over the API ({SUBMITTERS} clients, SQLite)"] = lambda d: over_api(
+            database, n, d
+        )
     runs = _rounds(contenders, rounds, data_dir)
     figures = []
     for unit, rate in (("submit/s", Timing.submit_rate), ("ops/s", Timing.end_to_end_rate)):
@@ -273,16 +273,30 @@ def run(
     return figures
 
 
-def scaling(data_dir: Path, database: Databases, quick: bool) -> list[Figure]:
+def scaling(data_dir: Path, database: Databases, quick: bool, rounds: int = 3) -> list[Figure]:
     """PostgreSQL: the same job on 4 worker processes against 1."""
-    n, rounds = (300, 1) if quick else (2000, int(os.environ.get("BENCH_ROUNDS", "3")))
+    n, rounds = (300, 1) if quick else (2000, rounds)
     contenders: dict[str, Measure] = {
         str(p): (lambda d, p=p: worker_processes(database, n, p, d))  # type: ignore[misc]
         for p in (1, 4)
     }
     runs = _rounds(contenders, rounds, data_dir)
     one, four = (statistics.median(t.end_to_end_rate(n) for t in runs[p]) for p in ("1", "4"))
-    return [Figure("End-to-end operations per second, 4 worker processes", four, "ops/s", "1 process", one)]
+    figures = [
+        Figure("End-to-end operations per second, 4 worker processes", four, "ops/s", "1 process", one)
+    ]
+    busy = {p: [t.cpu_busy * 100 for t in runs[p] if t.cpu_busy is not None] for p in ("1", "4")}
+    if busy["1"] and busy["4"]:
+        figures.append(
+            Figure(
+                "Machine CPU busy (all cores, every process on it) during the 4-process run",
+                statistics.median(busy["4"]),
+                "%",
+                "1 process",
+                statistics.median(busy["1"]),
+            )
+        )
+    return figures
 
 
 def _rounds(contenders: dict[str, Measure], rounds: int, data_dir: Path) -> dict[str, list[Timing]]:

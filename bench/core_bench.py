@@ -174,7 +174,9 @@ async def cancel_latency(rt: Runtime, n: int) -> list[Figure]:
 WORK_STEPS = 200
 
 
-async def progress_overhead(rt: Runtime, iterations: int, repeats: int, work: int = WORK_STEPS) -> list[Figure]:
+async def progress_overhead(
+    rt: Runtime, iterations: int, repeats: int, work: int = WORK_STEPS
+) -> list[Figure]:
     async def timed(report: bool) -> tuple[float, int]:
         params = {"iterations": iterations, "report": report, "work": work}
         op = await rt.service.submit(workflow="bench.loop", params=params, owner="progress")

@@ -62,7 +62,9 @@ def main() -> None:
             import compare
 
             postgres = args.postgres is not None
-            figures += compare.run(tmpdir / "compare", database, postgres, args.redis, args.quick, args.rounds)
+            figures += compare.run(
+                tmpdir / "compare", database, postgres, args.redis, args.quick, args.rounds
+            )
         if "scaling" in parts and args.postgres is not None:
             import compare
 
@@ -78,7 +80,9 @@ def main() -> None:
             figures += api_bench.run(tmpdir / "api", database, args.quick)
 
     db = "SQLite" if args.postgres is None else "PostgreSQL"
-    print(f"\nUnderway benchmarks: {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {db} ({durable})")
+    print(
+        f"\nUnderway benchmarks: {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {db} ({durable})"
+    )
     print("| Figure | Value | Baseline (same run) | Ratio |")
     print("| --- | --- | --- | --- |")
     for figure in figures:

@@ -91,10 +91,11 @@ def databases(tmpdir: Path, postgres_url: str | None) -> Databases:
 
     @contextmanager
     def fresh(name: str) -> Iterator[str]:
+        suffix = uuid.uuid4().hex[:8]  # a new one at every call, even for the same name
         if postgres_url is None:
-            yield f"sqlite:///{tmpdir / name}.db"
+            yield f"sqlite:///{tmpdir / name}-{suffix}.db"
             return
-        database = f"underway_bench_{name}_{uuid.uuid4().hex[:8]}"
+        database = f"underway_bench_{name}_{suffix}"
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
         try:

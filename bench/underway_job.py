@@ -33,6 +33,23 @@ OWNERS = 16  # submissions are spread over this many users (per-user limits stay
 _POLL_S = 0.02
 
 
+def cpu_times() -> tuple[float, float] | None:
+    """Busy and total CPU time of the whole machine so far (Linux), to tell how busy it was."""
+    try:
+        fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_since(before: tuple[float, float] | None) -> float | None:
+    after = cpu_times()
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 async def _submit_all(n: int, concurrency: int, submit: Callable[[int], Awaitable[None]]) -> None:
     next_index = iter(range(n))
 
@@ -90,11 +107,13 @@ async def in_process(
         async def submit(i: int) -> None:
             await rt.service.submit(workflow="bench.job", params={}, owner=f"user{i % OWNERS}")
 
+        cpu = cpu_times()
         start = time.time()
         await _submit_all(n, concurrency, submit)
         submitted = time.time()
         finished = await _finished(rt.engine, n)
-    return {"start": start, "submitted": submitted, "finished": finished}
+        busy = busy_since(cpu)
+    return {"start": start, "submitted": submitted, "finished": finished, "cpu_busy": busy}
 
 
 async def over_http(base: str, url: str, n: int, concurrency: int, token: str) -> dict[str, float]:
@@ -117,7 +136,9 @@ async def over_http(base: str, url: str, n: int, concurrency: int, token: str) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", required=True, help="the database URL")
     parser.add_argument("--n", type=int, default=2000, help="operations")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent submitters")
@@ -131,7 +152,9 @@ def main() -> None:
         result = asyncio.run(over_http(args.api, args.database, args.n, args.concurrency, args.token))
     else:
         result = asyncio.run(
-            in_process(args.database, args.n, args.concurrency, args.workers, args.worker_processes, args.data_dir)
+            in_process(
+                args.database, args.n, args.concurrency, args.workers, args.worker_processes, args.data_dir
+            )
         )
     print(json.dumps(result))
 

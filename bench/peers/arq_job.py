@@ -40,7 +40,7 @@ class WorkerSettings:
 
 async def drive(url: str, n: int, concurrency: int) -> dict[str, float]:
     pool = await create_pool(RedisSettings.from_dsn(url))
-    while not await pool.exists("arq:queue:health-check"):  # the worker has started polling
+    while not await pool.exists("arq:queue:health-check"):  # noqa: ASYNC110 (polling Redis: the worker has started)
         await asyncio.sleep(0.05)
     ids: list[str] = []
     pending = iter(range(n))
@@ -55,12 +55,13 @@ async def drive(url: str, n: int, concurrency: int) -> dict[str, float]:
     await asyncio.gather(*(submitter() for _ in range(concurrency)))
     submitted = time.time()
     keys = [f"arq:result:{i}" for i in ids]
-    while await pool.exists(*keys) < n:
+    while await pool.exists(*keys) < n:  # noqa: ASYNC110 (polling the result store, as the others do)
         await asyncio.sleep(0.02)
     finished = []
     for job_id in ids:
         info = await Job(job_id, pool).result_info()
-        assert info is not None and info.success
+        assert info is not None
+        assert info.success
         finished.append(info.finish_time.timestamp())
     await pool.aclose()
     return {"start": start, "submitted": submitted, "finished": max(finished)}

@@ -59,7 +59,9 @@ def drive(n: int, concurrency: int) -> dict[str, float]:
     pending, finished = list(ids), []
     while pending:
         still = []
-        for task_id, raw in zip(pending, client.mget([f"celery-task-meta-{i}" for i in pending]), strict=True):
+        for task_id, raw in zip(
+            pending, client.mget([f"celery-task-meta-{i}" for i in pending]), strict=True
+        ):
             meta = json.loads(raw) if raw else None
             if meta is not None and meta["status"] == "SUCCESS":
                 finished.append(datetime.fromisoformat(meta["date_done"]).timestamp())

@@ -13,7 +13,6 @@ says why it waits instead of waiting silently.
 from __future__ import annotations
 
 import asyncio
-
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Literal
