@@ -69,11 +69,26 @@ async def _finished(engine: AsyncEngine, n: int) -> float:
                 last = (await conn.execute(text("SELECT max(finished_at) FROM operations"))).scalar_one()
                 break
         await asyncio.sleep(_POLL_S)
-    if isinstance(last, str):  # SQLite
-        last = datetime.fromisoformat(last)
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
-    return float(last.timestamp())
+    return _as_timestamp(last)
+
+
+def _as_timestamp(value: datetime | str) -> float:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value  # str: SQLite
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+async def drain(url: str, n: int) -> dict[str, float | None]:
+    """Wait for worker processes to run ``n`` operations queued before they started: the drain
+    rate of a full queue, from the first start to the last finish (what the workers alone do)."""
+    engine = create_engine(url)
+    cpu = cpu_times()
+    finished = await _finished(engine, n)
+    busy = busy_since(cpu)
+    async with engine.connect() as conn:
+        first = (await conn.execute(text("SELECT min(started_at) FROM operations"))).scalar_one()
+    await engine.dispose()
+    start = _as_timestamp(first)
+    return {"start": start, "submitted": start, "finished": finished, "cpu_busy": busy}
 
 
 async def _wait_for_workers(engine: AsyncEngine, processes: int) -> None:
@@ -88,10 +103,10 @@ async def _wait_for_workers(engine: AsyncEngine, processes: int) -> None:
 
 
 async def in_process(
-    url: str, n: int, concurrency: int, workers: int, processes: int, data_dir: Path
-) -> dict[str, float]:
+    url: str, n: int, concurrency: int, workers: int, processes: int, data_dir: Path, *, wait: bool = True
+) -> dict[str, float | None]:
     """Submit through this process's runtime; it runs the job itself (``workers``) or leaves it
-    to ``processes`` worker processes on the same database."""
+    to ``processes`` worker processes on the same database (``wait=False``: submit and return)."""
     settings = Settings(
         data_dir=data_dir,
         database_url=url,
@@ -101,7 +116,7 @@ async def in_process(
         max_queued_per_user=1_000_000,
     )
     async with Runtime.open(settings, start_workers=workers > 0) as rt:
-        if workers == 0:
+        if workers == 0 and processes > 0:
             await _wait_for_workers(rt.engine, processes)
 
         async def submit(i: int) -> None:
@@ -111,12 +126,14 @@ async def in_process(
         start = time.time()
         await _submit_all(n, concurrency, submit)
         submitted = time.time()
+        if not wait:
+            return {"start": start, "submitted": submitted, "finished": submitted, "cpu_busy": None}
         finished = await _finished(rt.engine, n)
         busy = busy_since(cpu)
     return {"start": start, "submitted": submitted, "finished": finished, "cpu_busy": busy}
 
 
-async def over_http(base: str, url: str, n: int, concurrency: int, token: str) -> dict[str, float]:
+async def over_http(base: str, url: str, n: int, concurrency: int, token: str) -> dict[str, float | None]:
     engine = create_engine(url)
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=concurrency)
@@ -147,13 +164,24 @@ def main() -> None:
     parser.add_argument("--api", default=None, metavar="BASE_URL", help="submit over HTTP to this server")
     parser.add_argument("--token", default="", help="bearer token for --api")
     parser.add_argument("--data-dir", type=Path, default=Path("."))
+    parser.add_argument("--submit-only", action="store_true", help="queue the operations and exit")
+    parser.add_argument("--drain", action="store_true", help="wait for workers to run what is queued")
     args = parser.parse_args()
-    if args.api is not None:
+    result: dict[str, float | None]
+    if args.drain:
+        result = asyncio.run(drain(args.database, args.n))
+    elif args.api is not None:
         result = asyncio.run(over_http(args.api, args.database, args.n, args.concurrency, args.token))
     else:
         result = asyncio.run(
             in_process(
-                args.database, args.n, args.concurrency, args.workers, args.worker_processes, args.data_dir
+                args.database,
+                args.n,
+                args.concurrency,
+                args.workers,
+                args.worker_processes,
+                args.data_dir,
+                wait=not args.submit_only,
             )
         )
     print(json.dumps(result))

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 from celery import Celery
@@ -25,7 +25,7 @@ app = Celery("bench", broker=URL, backend=URL)
 app.conf.update(result_expires=3600, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True)
 
 
-@app.task(bind=True, name="bench.job")  # type: ignore[misc]
+@app.task(bind=True, name="bench.job")  # type: ignore[untyped-decorator]
 def job(self: Any) -> dict[str, Any]:
     for i in range(REPORTS):
         self.update_state(state="PROGRESS", meta={"done": i + 1, "total": REPORTS})
@@ -59,9 +59,8 @@ def drive(n: int, concurrency: int) -> dict[str, float]:
     pending, finished = list(ids), []
     while pending:
         still = []
-        for task_id, raw in zip(
-            pending, client.mget([f"celery-task-meta-{i}" for i in pending]), strict=True
-        ):
+        values = cast(list[bytes | None], client.mget([f"celery-task-meta-{i}" for i in pending]))
+        for task_id, raw in zip(pending, values, strict=True):
             meta = json.loads(raw) if raw else None
             if meta is not None and meta["status"] == "SUCCESS":
                 finished.append(datetime.fromisoformat(meta["date_done"]).timestamp())

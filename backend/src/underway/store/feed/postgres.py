@@ -84,7 +84,7 @@ class PostgresFeed:
         try:
             dbapi.autocommit = True
             try:
-                dbapi.execute(f"SELECT {notify}", params)  # type: ignore[arg-type]
+                dbapi.execute(f"SELECT {notify}", params)
             finally:
                 dbapi.autocommit = False
         except Exception:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -238,7 +239,7 @@ class Tx:
         """The queued counts, read under the admission lock."""
         if not self.is_postgres or self._admission_locked:
             self.lock_admission()
-            return [tuple(row) for row in self.conn.execute(_QUEUED_BY_RANK_AND_OWNER)]  # type: ignore[misc]
+            return [tuple(row) for row in self.conn.execute(_QUEUED_BY_RANK_AND_OWNER)]
         # Lock and count in one round trip: pipelined, the server still runs them one after the
         # other, and the count's snapshot is taken once the lock is held.
         self._admission_locked = True
@@ -278,30 +279,46 @@ class Tx:
     # -- commit ----------------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """The batch's deferred writes, in lock order: new rows, events, then slot counts."""
-        self.flush()
-        if self.events:
-            self.conn.execute(insert(EVENTS), [event_values(e) for e in self.events])
-            if not self.is_postgres:
-                # One writer holds the database, so the batch's event rows have consecutive rowids
-                # ending here: the feed skips them when it reads other processes' rows.
-                self.last_event_rowid = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
-        missing = self.new_owners - self.slot_owners
-        if missing:
-            self._ensure_slots(sorted(missing))
+        """The batch's deferred writes, in lock order: new rows, events, then slot counts. On
+        PostgreSQL they go in one round trip (pipelined: sent together, run in order)."""
+        if self._pending:
+            self._write_pending()  # numbering reads what it updates: not pipelined
+        missing = sorted(self.new_owners - self.slot_owners)
+        new_slots = self._missing_slots(missing) if missing else []
         deltas = [{"b_owner": o, "b_delta": d} for o, d in sorted(self.slot_deltas.items()) if d]
-        if deltas:
-            self.conn.execute(_SLOT_DELTA, deltas)
+        with self._pipelined():
+            if self._new_operations:
+                self.conn.execute(insert(OPERATIONS), self._new_operations)
+                self._new_operations = []
+            if self.events:
+                self.conn.execute(insert(EVENTS), [event_values(e) for e in self.events])
+            if new_slots:
+                self._create_slots(new_slots)
+            if deltas:
+                self.conn.execute(_SLOT_DELTA, deltas)
+        if self.events and not self.is_postgres:
+            # One writer holds the database, so the batch's event rows have consecutive rowids
+            # ending here (slot rows are another table): the feed skips them when it reads other
+            # processes' rows.
+            self.last_event_rowid = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
 
-    def _ensure_slots(self, owners: list[str]) -> None:
+    def _pipelined(self) -> AbstractContextManager[object]:
+        if not self.is_postgres:
+            return nullcontext()
+        dbapi = self.conn.connection.dbapi_connection
+        assert isinstance(dbapi, psycopg.Connection)
+        return dbapi.pipeline()
+
+    def _missing_slots(self, owners: list[str]) -> list[str]:
         # Every owner with queued work has a slot row, so a claim can lock it (a missing row could
         # not be locked, and two claimers would both count zero). Rows that exist are only read:
         # an INSERT ... ON CONFLICT on a row that a claim or settlement of another process is
         # updating waits for that transaction, which would chain submissions behind the workers.
         existing = set(self.conn.execute(select(SLOTS.c.owner).where(SLOTS.c.owner.in_(owners))).scalars())
-        rows = [{"owner": o, "running": 0} for o in owners if o not in existing]
-        if not rows:
-            return
+        return [o for o in owners if o not in existing]
+
+    def _create_slots(self, owners: list[str]) -> None:
+        rows = [{"owner": o, "running": 0} for o in owners]
         if self.is_postgres:
             self.conn.execute(pg_insert(SLOTS).on_conflict_do_nothing(index_elements=["owner"]), rows)
         else:
