@@ -292,15 +292,16 @@ class Tx:
                 self._new_operations = []
             if self.events:
                 self.conn.execute(insert(EVENTS), [event_values(e) for e in self.events])
+                if not self.is_postgres:
+                    # One writer holds the database, so the batch's event rows have consecutive
+                    # rowids ending here (read before any other insert): the feed skips them when
+                    # it reads other processes' rows.
+                    rowid = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+                    self.last_event_rowid = rowid
             if new_slots:
                 self._create_slots(new_slots)
             if deltas:
                 self.conn.execute(_SLOT_DELTA, deltas)
-        if self.events and not self.is_postgres:
-            # One writer holds the database, so the batch's event rows have consecutive rowids
-            # ending here (slot rows are another table): the feed skips them when it reads other
-            # processes' rows.
-            self.last_event_rowid = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
 
     def _pipelined(self) -> AbstractContextManager[object]:
         if not self.is_postgres:
