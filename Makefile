@@ -88,8 +88,14 @@ screenshots: install ## Screenshots of the main pages (light, dark, phone) into 
 	cd $(BACKEND) && $(UV) run python ../e2e/screenshots.py
 
 .PHONY: bench
-bench: install-backend ## Benchmarks (results: docs/benchmarks.md); BENCH_ARGS="--postgres URL" for PostgreSQL
+bench: install-backend ## Benchmarks against arq and Celery, on SQLite (docs/benchmarks.md); BENCH_ARGS=--quick for a smoke run
 	cd $(BACKEND) && $(UV) run python ../bench/run.py $(BENCH_ARGS)
+
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: bench-postgres
+bench-postgres: install-backend ## The same on PostgreSQL (BENCH_POSTGRES=URL, a database the bench may CREATE/DROP from)
+	cd $(BACKEND) && $(UV) run python ../bench/run.py --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove local state and build output

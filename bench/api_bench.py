@@ -40,7 +40,7 @@ async def _hammer(
     return total / (time.perf_counter() - start)
 
 
-async def _token(base: str) -> str:
+async def token_for(base: str) -> str:
     async with httpx.AsyncClient(base_url=base) as c:
         r = await c.post("/api/v1/auth/token", data={"username": "bench", "password": PASSWORD})
         r.raise_for_status()
@@ -81,7 +81,7 @@ def submissions(data_dir: Path, database_url: str, quick: bool) -> list[Figure]:
         process(serve_args, env, f"http://127.0.0.1:{port}/api/v1/health"),
     ):
         base = f"http://127.0.0.1:{port}"
-        token = asyncio.run(_token(base))
+        token = asyncio.run(token_for(base))
         body = {"workflow": "bench.noop", "params": {}}
 
         async def measure() -> tuple[list[float], list[float]]:
@@ -162,7 +162,7 @@ class Watched:
 async def _watch(base: str, operations: int, watchers: int) -> Watched:
     """Every stream connects first; latency is recorded only once all of them are open, so the
     figure is the steady state of the fan-out, not the storm of connections and catch-up reads."""
-    token = await _token(base)
+    token = await token_for(base)
     streams = operations * watchers
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
         ids = []

@@ -91,10 +91,11 @@ def databases(tmpdir: Path, postgres_url: str | None) -> Databases:
 
     @contextmanager
     def fresh(name: str) -> Iterator[str]:
+        suffix = uuid.uuid4().hex[:8]  # a new one at every call, even for the same name
         if postgres_url is None:
-            yield f"sqlite:///{tmpdir / name}.db"
+            yield f"sqlite:///{tmpdir / name}-{suffix}.db"
             return
-        database = f"underway_bench_{name}_{uuid.uuid4().hex[:8]}"
+        database = f"underway_bench_{name}_{suffix}"
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
         try:
@@ -104,3 +105,28 @@ def databases(tmpdir: Path, postgres_url: str | None) -> Databases:
                 conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     return fresh
+
+
+def durability(url: str) -> str:
+    """The settings that make a commit durable, as the database reports them to Underway."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from underway.store.engine import create_engine
+
+    async def read() -> str:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    value = (await conn.execute(text("SHOW synchronous_commit"))).scalar_one()
+                    return f"synchronous_commit={value}"
+                journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+                sync = (await conn.execute(text("PRAGMA synchronous"))).scalar_one()
+                names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+                return f"journal_mode={journal}, synchronous={names.get(sync, sync)}"
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())

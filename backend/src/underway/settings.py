@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         description="File holding the key (a Docker or Kubernetes secret), read at start when "
         "UNDERWAY_SECRET_KEY is unset.",
     )
+    auth_cache_s: float = Field(
+        1.0,
+        ge=0,
+        description="How long an API process trusts an account or API key it has read before "
+        "reading it again: disabling or revoking through another process applies within this; "
+        "through the same process, at once. 0: read on every request.",
+    )
     token_ttl_s: int = Field(1800, ge=60, le=7 * 86400, description="Access token lifetime (s).")
     jwt_issuer: str = Field("underway", min_length=1, description="`iss` claim of access tokens.")
     jwt_audience: str = Field("underway-api", min_length=1, description="`aud` of access tokens.")

@@ -145,8 +145,9 @@ async def start_server(
 
 
 @pytest.fixture
-def api_settings(settings_factory: Callable[..., Settings]) -> Settings:
-    return settings_factory(workers=2)
+def api_settings(settings_factory: Callable[..., Settings], request: pytest.FixtureRequest) -> Settings:
+    """Overridable per test: ``@pytest.mark.parametrize("api_settings", [{...}], indirect=True)``."""
+    return settings_factory(workers=2, **getattr(request, "param", {}))
 
 
 @pytest.fixture

@@ -188,3 +188,46 @@ async def test_reset_password(engine: AsyncEngine) -> None:
     assert await auth.authenticate_password("alice", "a brand new one")
     with pytest.raises(InvalidCredentials):
         await auth.authenticate_password("alice", PASSWORD)
+
+
+class Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_accounts_are_cached_for_a_while_and_forgotten_at_a_change_made_here(
+    engine: AsyncEngine,
+) -> None:
+    """Two API processes on one database: each trusts an account it has read for
+    ``account_cache_s``; a change made through one applies there at once, in the other once its
+    cache lapses."""
+    tokens = TokenCodec("s" * 64, issuer="underway", audience="underway-api", ttl_s=600)
+    ticks = Ticks()
+    here = AuthService(engine, tokens, account_cache_s=1.0, monotonic=ticks)
+    there = AuthService(engine, tokens, account_cache_s=1.0, monotonic=ticks)
+    alice = await create_user(engine, "alice", PASSWORD)
+    admin_user = await create_user(engine, "root", PASSWORD, Role.ADMIN)
+    admin = Principal(user_id=admin_user.id, username="root", role=Role.ADMIN, via="jwt")
+    token = here.issue_token(alice).token
+    key = await here.create_api_key(
+        Principal(user_id=alice.id, username="alice", role=Role.USER, via="jwt"), "k"
+    )
+    for auth in (here, there):
+        assert (await auth.authenticate_bearer(token)).username == "alice"
+        assert (await auth.authenticate_bearer(key.key)).username == "alice"
+
+    await here.update_user(admin, alice.id, disabled=True)
+    for credential in (token, key.key):
+        with pytest.raises(AccountDisabled):
+            await here.authenticate_bearer(credential)  # at once where the change was made
+        assert (await there.authenticate_bearer(credential)).username == "alice"  # still cached
+
+    ticks.now += 1.0
+    for credential in (token, key.key):
+        with pytest.raises(AccountDisabled):
+            await there.authenticate_bearer(credential)

@@ -41,8 +41,10 @@ async def test_cancel_during_a_stage_stops_at_the_next_checkpoint_and_keeps_prog
     await wait_for_event(runtime, op.id, lambda e: e.type is EventType.PROGRESS and e.percent > 15)
     asked = await runtime.service.cancel(op.id)
     assert asked.status in {OperationStatus.CANCELLING, OperationStatus.CANCELLED}
-    again = await runtime.service.cancel(op.id)  # idempotent while cancelling
-    assert again.status in {OperationStatus.CANCELLING, OperationStatus.CANCELLED}
+    # Idempotent while cancelling; it may also have reached its next checkpoint in between.
+    with contextlib.suppress(OperationFinished):
+        again = await runtime.service.cancel(op.id)
+        assert again.status in {OperationStatus.CANCELLING, OperationStatus.CANCELLED}
     final = await runtime.service.wait(op.id, timeout=10)
     assert final.status is OperationStatus.CANCELLED
     assert final.progress.percent > 15 and final.progress.stage == "work"

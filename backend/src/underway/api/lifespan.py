@@ -34,7 +34,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with Runtime.open(
         settings, observers=[state.metrics.observer()], shutdown_grace_s=settings.shutdown_grace_s
     ) as runtime:
-        auth = AuthService(runtime.engine, tokens)
+        auth = AuthService(runtime.engine, tokens, account_cache_s=settings.auth_cache_s)
         await auth.warm_up()
         if await count_enabled_admins(runtime.engine) == 0:
             log.warning("no administrator exists yet: run `underway users create NAME --admin`")

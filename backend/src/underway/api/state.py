@@ -61,23 +61,31 @@ def get_api_state(conn: HTTPConnection) -> ApiState:
     return state
 
 
-def get_runtime(conn: HTTPConnection) -> Runtime:
+# The dependencies are coroutines, though they never wait: FastAPI runs a plain function dependency
+# in its thread pool, a thread hop per dependency per request.
+
+
+async def api_state(conn: HTTPConnection) -> ApiState:
+    return get_api_state(conn)
+
+
+async def get_runtime(conn: HTTPConnection) -> Runtime:
     return get_api_state(conn).runtime
 
 
-def get_auth(conn: HTTPConnection) -> AuthService:
+async def get_auth(conn: HTTPConnection) -> AuthService:
     return get_api_state(conn).auth
 
 
-def get_chat(conn: HTTPConnection) -> ChatService:
+async def get_chat(conn: HTTPConnection) -> ChatService:
     return get_api_state(conn).chat
 
 
-def get_settings(conn: HTTPConnection) -> Settings:
+async def get_settings(conn: HTTPConnection) -> Settings:
     return get_api_state(conn).settings
 
 
-StateDep = Annotated[ApiState, Depends(get_api_state)]
+StateDep = Annotated[ApiState, Depends(api_state)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 AuthDep = Annotated[AuthService, Depends(get_auth)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -7,6 +7,7 @@ For the CLI (no running service): :func:`create_user`, :func:`ensure_admin` and
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from underway.auth import api_keys, users
+from underway.auth.account_cache import AccountCache
 from underway.auth.errors import (
     AccountDisabled,
     InvalidCredentials,
@@ -33,6 +35,7 @@ from underway.auth.models import (
     User,
 )
 from underway.auth.passwords import PasswordHasher, warm_up
+from underway.auth.tables import ApiKeyRow, UserRow
 from underway.auth.tokens import IssuedToken, TokenCodec
 from underway.auth.users import create_user, ensure_admin, reset_password
 from underway.store.timeutil import as_utc
@@ -54,8 +57,14 @@ class AuthService:
         *,
         hasher: PasswordHasher | None = None,
         now: Callable[[], datetime] = _utcnow,
+        account_cache_s: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``account_cache_s``: how long bearer authentication trusts an account (or API key) it
+        has read; changes made through this service apply at once (see auth/account_cache.py)."""
         self._engine = engine
+        self._users: AccountCache[UserRow] = AccountCache(account_cache_s, monotonic)
+        self._keys: AccountCache[tuple[ApiKeyRow, UserRow]] = AccountCache(account_cache_s, monotonic)
         self._tokens = tokens
         self._hasher = hasher or PasswordHasher()
         self._now = now
@@ -90,12 +99,16 @@ class AuthService:
         """The principal behind an ``Authorization: Bearer`` credential: a JWT or an API key.
 
         Raises InvalidToken (unknown, forged, expired, revoked) or AccountDisabled. The account is
-        read on every call, so disabling a user or revoking a key takes effect at once.
+        read again at least every ``account_cache_s``, and at once after a change made here.
         """
         if is_api_key(token):
             return await self._authenticate_api_key(token)
         claims = self._tokens.decode(token)
-        row = await users.find_user_row(self._engine, claims.subject)
+        row = self._users.get(claims.subject)
+        if row is None:
+            row = await users.find_user_row(self._engine, claims.subject)
+            if row is not None:
+                self._users.put(claims.subject, row)
         if row is None:
             raise InvalidToken("token subject no longer exists")
         if row.disabled:
@@ -105,9 +118,13 @@ class AuthService:
     async def _authenticate_api_key(self, key: str) -> Principal:
         if not is_well_formed(key):
             raise InvalidToken("malformed API key")
-        found = await api_keys.find_by_hash(self._engine, hash_api_key(key))
+        key_hash = hash_api_key(key)
+        found = self._keys.get(key_hash)
         if found is None:
-            raise InvalidToken("unknown API key")
+            found = await api_keys.find_by_hash(self._engine, key_hash)
+            if found is None:
+                raise InvalidToken("unknown API key")
+            self._keys.put(key_hash, found)
         key_row, user_row = found
         now = self._now()
         if key_row.revoked_at is not None:
@@ -119,6 +136,7 @@ class AuthService:
         if api_keys.needs_touch(key_row, now):
             try:
                 await api_keys.touch(self._engine, key_row.id, now)
+                key_row.last_used_at = now  # the cached copy too: touched once per resolution
             except SQLAlchemyError:
                 # Bookkeeping only: a busy database must not turn a valid key into a failure.
                 log.warning("could not record use of API key %s", key_row.id, exc_info=True)
@@ -129,6 +147,11 @@ class AuthService:
             via="api_key",
             api_key_id=key_row.id,
         )
+
+    def _forget_accounts(self) -> None:
+        """An account or key changed through this process: authenticate from the database again."""
+        self._users.clear()
+        self._keys.clear()
 
     # -- users -------------------------------------------------------------------------------
 
@@ -154,7 +177,10 @@ class AuthService:
         # An admin locking themselves out could leave nobody able to administer the service.
         if user_id == actor.user_id and (disabled or (role is not None and role is not Role.ADMIN)):
             raise SelfLockout
-        return await users.update_user(self._engine, user_id, disabled=disabled, role=role)
+        try:
+            return await users.update_user(self._engine, user_id, disabled=disabled, role=role)
+        finally:
+            self._forget_accounts()
 
     # -- API keys ----------------------------------------------------------------------------
 
@@ -173,4 +199,7 @@ class AuthService:
         return await api_keys.list_api_keys(self._engine, principal.user_id, include_revoked=include_revoked)
 
     async def revoke_api_key(self, principal: Principal, key_id: str) -> None:
-        await api_keys.revoke_api_key(self._engine, principal.user_id, key_id, self._now())
+        try:
+            await api_keys.revoke_api_key(self._engine, principal.user_id, key_id, self._now())
+        finally:
+            self._forget_accounts()

@@ -12,6 +12,7 @@ says why it waits instead of waiting silently.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -60,6 +61,7 @@ class WorkerDirectory:
         self._heartbeat_s = heartbeat_s
         self._lease_s = lease_s
         self._cached: tuple[float, list[WorkerInfo]] | None = None
+        self._refresh: asyncio.Future[list[WorkerInfo]] | None = None
 
     async def all(self) -> list[WorkerInfo]:
         now = datetime.now(UTC)
@@ -90,7 +92,11 @@ class WorkerDirectory:
     async def _recent(self) -> list[WorkerInfo]:
         if self._cached is not None and time.monotonic() - self._cached[0] < _CACHE_S:
             return self._cached[1]
-        return await self.all()
+        # One read for every caller that finds the cache stale at the same moment (a burst of
+        # submissions would otherwise take a connection each for the same rows).
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.ensure_future(self.all())
+        return await asyncio.shield(self._refresh)
 
     def live_capacity(self) -> int:
         """Operations the live workers run at once, as last read (0 when not read yet)."""

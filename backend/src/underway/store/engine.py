@@ -30,16 +30,30 @@ def _normalise(url: str, *, use_async: bool) -> URL:
     raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
+# Readers held open per process, and a burst allowance beyond them (closed when returned). A
+# PostgreSQL server's connections are shared by every process (max_connections, 100 by default).
+_POOL_SIZE = 20
+_POOL_OVERFLOW = 20
+_PG_POOL_SIZE = 10
+_PG_POOL_OVERFLOW = 10
+
+
 def create_engine(url: str) -> AsyncEngine:
     async_url = _normalise(url, use_async=True)
     if async_url.get_backend_name() == "sqlite":
         if async_url.database:
             Path(async_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url, connect_args={"timeout": 30})
+        # Connections are kept, not closed past a small pool: opening one costs a thread, a file
+        # open and the pragmas, far more than the short reads the API and the workers make.
+        engine = create_async_engine(
+            async_url, connect_args={"timeout": 30}, pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(async_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        async_url, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_OVERFLOW, pool_pre_ping=True
+    )
 
 
 def create_writer_engine(url: str) -> Engine:

@@ -2,9 +2,18 @@
 
 The payload carries ids only: ``<origin>;<operation id>,<first seq>,<last seq>,<status>;...``,
 split into several notifications when a batch changed more operations than 8,000 bytes can name.
-PostgreSQL delivers them at commit, in commit order, and per operation ``seq`` follows commit order
-(it is taken under the row's lock), so a listener that reads the named events in the order it is
-told sees each operation's log in order. A process skips its own notifications (``origin``).
+A process skips its own notifications (``origin``).
+
+The NOTIFY is sent right *after* the batch commits, in a transaction of its own that is not flushed
+to disk (``synchronous_commit = off``: a notification is no data). PostgreSQL serialises every
+notifying transaction of the whole server on one lock held until its commit has been flushed; a
+NOTIFY inside the data transaction would hold that lock through every batch's fsync and cap the
+commits of all processes together at one disk flush each. Notifications therefore follow their
+commits, and each process's arrive in its commit order; two processes' notifications about one
+operation may cross, which readers tolerate: the relay reads the named events from the table
+(committed before they were named), and a subscriber that sees a ``seq`` gap re-reads the log. A
+process that dies between a commit and its notification leaves the others to their safety nets
+(dispatchers poll, workers check cancels at each heartbeat, streams catch up at the next event).
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import psycopg
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
 from underway.operations.models import OperationEvent
@@ -27,7 +36,6 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "underway_changes"
 _MAX_PAYLOAD = 7900  # PostgreSQL's limit is 8,000 bytes
-_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 _RETRY_S = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
@@ -60,12 +68,28 @@ class PostgresFeed:
         self.origin = origin or uuid.uuid4().hex
 
     def before_commit(self, tx: Tx) -> None:
-        if tx.changes:
-            for payload in _encode(self.origin, list(tx.changes.values())):
-                tx.conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
+        pass
 
     def after_commit(self, tx: Tx) -> None:
-        pass
+        if not tx.changes:
+            return
+        payloads = _encode(self.origin, list(tx.changes.values()))
+        # One statement, one round trip, committed on its own (the driver in autocommit for it).
+        notify = ", ".join(
+            ["set_config('synchronous_commit', 'off', true)"] + ["pg_notify(%s, %s)"] * len(payloads)
+        )
+        params = [value for payload in payloads for value in (CHANNEL, payload)]
+        dbapi = tx.conn.connection.dbapi_connection
+        assert isinstance(dbapi, psycopg.Connection)
+        try:
+            dbapi.autocommit = True
+            try:
+                dbapi.execute(f"SELECT {notify}", params)
+            finally:
+                dbapi.autocommit = False
+        except Exception:
+            # Committed all the same; the others' safety nets cover one lost notification.
+            log.warning("could not notify other processes of a commit", exc_info=True)
 
     def poll(self, conn: Connection) -> list[OperationEvent]:
         return []  # notifications arrive on the listener's connection instead

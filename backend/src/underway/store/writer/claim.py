@@ -6,8 +6,10 @@ One transaction of its own:
    not already at their limit), highest priority first, FIFO within a priority. On PostgreSQL the
    rows are locked ``FOR UPDATE SKIP LOCKED``, so concurrent claimers take different rows and never
    wait for each other;
-2. lock the candidates' owners' ``user_slots`` rows in owner order (on PostgreSQL; SQLite has one
-   writer) and take, in queue order, what each owner's free slots allow;
+2. lock the candidates' owners' ``user_slots`` rows in owner order (on PostgreSQL ``SKIP LOCKED``:
+   an owner whose row another process's claim or settlement holds is left for this time, rather
+   than waited for; SQLite has one writer) and take, in queue order, what the free slots of the
+   owners locked allow;
 3. move them ``queued -> running`` for this worker in one UPDATE, with their events, and add what
    was taken to the owners' slot counts.
 """
@@ -54,7 +56,9 @@ class Claim:
         taken: Counter[str] = Counter()
         chosen: list[str] = []
         for op_id, owner in candidates:
-            if running.get(owner, 0) + taken[owner] < self.max_running_per_user:
+            if owner not in running:  # its slot row is held elsewhere (or missing): not now
+                continue
+            if running[owner] + taken[owner] < self.max_running_per_user:
                 taken[owner] += 1
                 chosen.append(op_id)
                 if len(chosen) == self.limit:
@@ -96,7 +100,9 @@ class Claim:
     def _lock_slots(self, tx: Tx, owners: list[str]) -> dict[str, int]:
         stmt = select(SLOTS.c.owner, SLOTS.c.running).where(SLOTS.c.owner.in_(owners)).order_by(SLOTS.c.owner)
         if tx.is_postgres:
-            stmt = stmt.with_for_update()
+            # Never waiting here is also what keeps claims out of deadlocks: settlements wait for
+            # slot rows (in owner order), claims only take what is free.
+            stmt = stmt.with_for_update(skip_locked=True)
         return {owner: running for owner, running in tx.conn.execute(stmt)}
 
     def _start(self, ids: list[str], now: datetime):  # type: ignore[no-untyped-def]

@@ -94,6 +94,7 @@ class StoreWriter:
         self._on_commit: Callable[[Committed], None] = lambda _c: None
         self._stopped = False
         self._conn: Connection | None = None
+        self._slot_owners: set[str] = set()  # see Tx.slot_owners
 
     def start(self, on_commit: Callable[[Committed], None]) -> None:
         self._loop = asyncio.get_running_loop()
@@ -213,7 +214,7 @@ class StoreWriter:
         try:
             conn = self._connection()
             with conn.begin():
-                tx = Tx(conn, self._is_postgres, self._hooks)
+                tx = Tx(conn, self._is_postgres, self._hooks, slot_owners=self._slot_owners)
                 outcomes = []
                 for job in jobs:
                     if not job.command.buffered:
@@ -234,6 +235,7 @@ class StoreWriter:
             return
         if self._feed is not None:
             self._feed.after_commit(tx)
+        self._slot_owners |= tx.new_owners
         committed.events.extend(tx.events)
         committed.changes.extend(tx.changes.values())
         committed.callbacks.extend(tx.after_commit)

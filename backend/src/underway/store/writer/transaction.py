@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+import psycopg
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -38,19 +40,22 @@ SLOTS: Table = UserSlotRow.__table__  # type: ignore[attr-defined]
 
 _QUEUED = OperationStatus.QUEUED.value
 # Admission across processes: one PostgreSQL transaction at a time counts and inserts.
-_ADMISSION_LOCK = text("SELECT pg_advisory_xact_lock(7305)")
-_QUEUED_BY_RANK = (
-    select(OPERATIONS.c.priority_rank, func.count())
+_ADMISSION_LOCK_SQL = "SELECT pg_advisory_xact_lock(7305)"
+_ADMISSION_LOCK = text(_ADMISSION_LOCK_SQL)
+# Both admission counts (the whole queue by priority, and each owner's) in one round trip.
+_QUEUED_BY_RANK_AND_OWNER = (
+    select(OPERATIONS.c.priority_rank, OPERATIONS.c.owner, func.count())
     .where(OPERATIONS.c.status == _QUEUED)
-    .group_by(OPERATIONS.c.priority_rank)
-)
-_QUEUED_OF_OWNER = select(func.count()).where(
-    OPERATIONS.c.owner == bindparam("owner"), OPERATIONS.c.status == _QUEUED
+    .group_by(OPERATIONS.c.priority_rank, OPERATIONS.c.owner)
 )
 _SLOT_DELTA = (
     update(SLOTS)
     .where(SLOTS.c.owner == bindparam("b_owner"))
     .values(running=SLOTS.c.running + bindparam("b_delta"))
+)
+_QUEUED_COUNTS_SQL = (
+    f"SELECT priority_rank, owner, count(*) FROM operations WHERE status = '{_QUEUED}' "  # noqa: S608
+    "GROUP BY priority_rank, owner"
 )
 
 
@@ -104,6 +109,9 @@ class Tx:
     conn: Connection
     is_postgres: bool
     hooks: Sequence[TransitionHook] = ()
+    # Owners known to have a ``user_slots`` row (rows are never deleted): the writer's, across
+    # transactions, added to only after a commit.
+    slot_owners: set[str] = field(default_factory=set)
     events: list[OperationEvent] = field(default_factory=list)
     changes: dict[str, Change] = field(default_factory=dict)
     slot_deltas: Counter[str] = field(default_factory=Counter)
@@ -210,20 +218,42 @@ class Tx:
 
     def queued_by_rank(self) -> Counter[int]:
         if self._queued_by_rank is None:
-            self.lock_admission()
-            self._queued_by_rank = Counter({rank: n for rank, n in self.conn.execute(_QUEUED_BY_RANK)})
+            self._count_queued()
+            assert self._queued_by_rank is not None
         return self._queued_by_rank
 
     def queued_of(self, owner: str) -> int:
-        if owner not in self._queued_of_owner:
+        if self._queued_by_rank is None:
+            self._count_queued()
+        return self._queued_of_owner.get(owner, 0)
+
+    def _count_queued(self) -> None:
+        by_rank: Counter[int] = Counter()
+        by_owner: Counter[str] = Counter()
+        for rank, owner, n in self._locked_counts():
+            by_rank[rank] += n
+            by_owner[owner] += n
+        self._queued_by_rank, self._queued_of_owner = by_rank, dict(by_owner)
+
+    def _locked_counts(self) -> Sequence[tuple[int, str, int]]:
+        """The queued counts, read under the admission lock."""
+        if not self.is_postgres or self._admission_locked:
             self.lock_admission()
-            self._queued_of_owner[owner] = self.conn.execute(_QUEUED_OF_OWNER, {"owner": owner}).scalar_one()
-        return self._queued_of_owner[owner]
+            return [tuple(row) for row in self.conn.execute(_QUEUED_BY_RANK_AND_OWNER)]
+        # Lock and count in one round trip: pipelined, the server still runs them one after the
+        # other, and the count's snapshot is taken once the lock is held.
+        self._admission_locked = True
+        dbapi = self.conn.connection.dbapi_connection
+        assert isinstance(dbapi, psycopg.Connection)
+        with dbapi.pipeline():
+            dbapi.execute(_ADMISSION_LOCK_SQL)
+            counted = dbapi.execute(_QUEUED_COUNTS_SQL)
+        return counted.fetchall()
 
     def queue_changed(self) -> None:
         """An operation left or re-entered the queue outside admission: read the counts again."""
         self._queued_by_rank = None
-        self._queued_of_owner.clear()
+        self._queued_of_owner = {}
 
     def pending_with_key(self, owner: str, key: str) -> dict[str, Any] | None:
         return self._pending_keys.get((owner, key))
@@ -249,23 +279,46 @@ class Tx:
     # -- commit ----------------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """The batch's deferred writes, in lock order: new rows, events, then slot counts."""
-        self.flush()
-        if self.events:
-            self.conn.execute(insert(EVENTS), [event_values(e) for e in self.events])
-            if not self.is_postgres:
-                # One writer holds the database, so the batch's event rows have consecutive rowids
-                # ending here: the feed skips them when it reads other processes' rows.
-                self.last_event_rowid = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
-        if self.new_owners:
-            self._ensure_slots(sorted(self.new_owners))
+        """The batch's deferred writes, in lock order: new rows, events, then slot counts. On
+        PostgreSQL they go in one round trip (pipelined: sent together, run in order)."""
+        if self._pending:
+            self._write_pending()  # numbering reads what it updates: not pipelined
+        missing = sorted(self.new_owners - self.slot_owners)
+        new_slots = self._missing_slots(missing) if missing else []
         deltas = [{"b_owner": o, "b_delta": d} for o, d in sorted(self.slot_deltas.items()) if d]
-        if deltas:
-            self.conn.execute(_SLOT_DELTA, deltas)
+        with self._pipelined():
+            if self._new_operations:
+                self.conn.execute(insert(OPERATIONS), self._new_operations)
+                self._new_operations = []
+            if self.events:
+                self.conn.execute(insert(EVENTS), [event_values(e) for e in self.events])
+                if not self.is_postgres:
+                    # One writer holds the database, so the batch's event rows have consecutive
+                    # rowids ending here (read before any other insert): the feed skips them when
+                    # it reads other processes' rows.
+                    rowid = self.conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+                    self.last_event_rowid = rowid
+            if new_slots:
+                self._create_slots(new_slots)
+            if deltas:
+                self.conn.execute(_SLOT_DELTA, deltas)
 
-    def _ensure_slots(self, owners: list[str]) -> None:
+    def _pipelined(self) -> AbstractContextManager[object]:
+        if not self.is_postgres:
+            return nullcontext()
+        dbapi = self.conn.connection.dbapi_connection
+        assert isinstance(dbapi, psycopg.Connection)
+        return dbapi.pipeline()
+
+    def _missing_slots(self, owners: list[str]) -> list[str]:
         # Every owner with queued work has a slot row, so a claim can lock it (a missing row could
-        # not be locked, and two claimers would both count zero).
+        # not be locked, and two claimers would both count zero). Rows that exist are only read:
+        # an INSERT ... ON CONFLICT on a row that a claim or settlement of another process is
+        # updating waits for that transaction, which would chain submissions behind the workers.
+        existing = set(self.conn.execute(select(SLOTS.c.owner).where(SLOTS.c.owner.in_(owners))).scalars())
+        return [o for o in owners if o not in existing]
+
+    def _create_slots(self, owners: list[str]) -> None:
         rows = [{"owner": o, "running": 0} for o in owners]
         if self.is_postgres:
             self.conn.execute(pg_insert(SLOTS).on_conflict_do_nothing(index_elements=["owner"]), rows)
