@@ -139,7 +139,9 @@ class Runtime:
             TriggerRepository(engine), webhooks.box, registry, service, settings.public_url
         )
         listener = (
-            PostgresListener(url, feed.origin, relay.remote_changes, relay.resync)
+            PostgresListener(
+                url, feed.origin, relay.remote_changes, relay.resync, relay.find_lost, settings.heartbeat_s
+            )
             if isinstance(feed, PostgresFeed)
             else None
         )

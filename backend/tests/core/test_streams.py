@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, update
 
 from underway.operations.models import EventType, OperationEvent
 from underway.operations.status import OperationStatus
 from underway.runtime import Runtime
 from underway.settings import Settings
+from underway.store.engine import create_writer_engine
+from underway.store.mapping import event_values
+from underway.store.writer.transaction import EVENTS, OPERATIONS
 
 
 async def test_resume_from_any_seq_mid_run_has_no_gap_and_no_duplicate(runtime: Runtime) -> None:
@@ -98,3 +104,51 @@ async def test_the_all_operations_feed_sees_a_new_operation_as_soon_as_it_is_que
         event = await asyncio.wait_for(first, 10)
         assert (event.operation_id, event.seq, event.status) == (op.id, 1, OperationStatus.QUEUED)
         await feed.aclose()
+
+
+async def test_an_event_whose_process_died_before_telling_anyone_still_reaches_subscribers(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    """Another process committed an event and died before its change notification went out (on
+    PostgreSQL notifications follow their commits): the subscribers here still get it, live."""
+    settings = settings_factory(workers=0, heartbeat_s=0.1, worker_lease_s=1)
+    async with Runtime.open(settings) as rt:
+        op = await rt.service.submit(workflow="demo.sleep", params={"steps": 1}, owner="alice")
+        followed: list[OperationEvent] = []
+        first = asyncio.Event()
+
+        async def follow() -> None:
+            async for event in rt.service.subscribe(op.id):
+                followed.append(event)
+                first.set()
+
+        follower = asyncio.create_task(follow())
+        await asyncio.wait_for(first.wait(), timeout=10)  # the log so far; then it waits live
+        # The other process's last commit, exactly as it left the database: the operation moved on
+        # and its event is in the log, but nobody was notified.
+        cancelled = OperationEvent(
+            operation_id=op.id,
+            seq=2,
+            type=EventType.STATUS,
+            status=OperationStatus.CANCELLED,
+            percent=0.0,
+            total_stages=op.progress.total_stages,
+            message="Cancelled elsewhere",
+            ts=datetime.now(UTC),
+        )
+        engine = create_writer_engine(settings.resolved_database_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    update(OPERATIONS)
+                    .where(OPERATIONS.c.id == op.id)
+                    .values(status="cancelled", last_seq=2, finished_at=cancelled.ts)
+                )
+                conn.execute(insert(EVENTS), [event_values(cancelled)])
+        finally:
+            engine.dispose()
+        await asyncio.wait_for(follower, timeout=20)
+    assert [(e.seq, e.status) for e in followed] == [
+        (1, OperationStatus.QUEUED),
+        (2, OperationStatus.CANCELLED),
+    ]

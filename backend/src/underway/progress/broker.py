@@ -68,6 +68,9 @@ class EventBroker:
     def __init__(self, queue_size: int = 1024) -> None:
         self._subs: dict[str, set[Subscription]] = {}
         self._queue_size = queue_size
+        # Newest seq published (or known read) per operation someone follows here: what a check
+        # against the log compares with (see FeedRelay.find_lost).
+        self._newest: dict[str, int] = {}
 
     def subscribe(self, operation_id: str) -> Subscription:
         return self._add(operation_id)
@@ -77,14 +80,30 @@ class EventBroker:
 
     def publish(self, events: Iterable[OperationEvent]) -> None:
         for event in events:
-            for sub in self._subs.get(event.operation_id, ()):
-                sub._offer(event)
+            subs = self._subs.get(event.operation_id)
+            if subs:
+                if event.seq > self._newest.get(event.operation_id, 0):
+                    self._newest[event.operation_id] = event.seq
+                for sub in subs:
+                    sub._offer(event)
             for sub in self._subs.get(_ALL, ()):
                 sub._offer(event)
 
     def wants(self, operation_id: str) -> bool:
         """Whether anyone here listens to this operation's events (so they are worth reading)."""
         return operation_id in self._subs or _ALL in self._subs
+
+    def followed(self) -> dict[str, int]:
+        """Operations with subscribers here, each with the newest seq published to them."""
+        return {op: self._newest.get(op, 0) for op in self._subs if op != _ALL}
+
+    def catch_up(self, operation_id: str, newest_seq: int) -> None:
+        """The log of ``operation_id`` has events up to ``newest_seq`` that were never published
+        here: its subscribers re-read the log (they skip what they already have)."""
+        for sub in self._subs.get(operation_id, ()):
+            sub._resync()
+        if operation_id in self._subs:
+            self._newest[operation_id] = max(newest_seq, self._newest.get(operation_id, 0))
 
     def resync(self) -> None:
         """Events may have been missed (the change feed reconnected): every subscriber re-reads."""
@@ -108,3 +127,4 @@ class EventBroker:
             subs.discard(sub)
             if not subs:
                 del self._subs[key]
+                self._newest.pop(key, None)

@@ -47,6 +47,18 @@ class FeedRelay:
         if wanted:
             self._broker.publish(await self._repo.events_in(wanted))
 
+    async def find_lost(self) -> None:
+        """The safety net under the PostgreSQL feed, whose notifications follow their commits: a
+        process that dies between a commit and its notification leaves events nobody here was told
+        of. Compares the followed operations' newest ``seq`` in the log with what was published
+        here, and has the subscribers of any that fell behind re-read the log."""
+        followed = self._broker.followed()
+        if not followed:
+            return
+        for operation_id, newest in (await self._repo.newest_seqs(list(followed))).items():
+            if newest > followed[operation_id]:
+                self._broker.catch_up(operation_id, newest)
+
     async def resync(self) -> None:
         """The feed reconnected and may have missed changes: subscribers re-read their logs, and the
         listeners look again (an empty change list means "look at everything")."""

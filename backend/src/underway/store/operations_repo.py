@@ -213,6 +213,14 @@ class OperationRepository:
         order = {c.operation_id: i for i, c in enumerate(changes)}
         return sorted((event_of(r) for r in rows), key=lambda e: (order[e.operation_id], e.seq))
 
+    async def newest_seqs(self, operation_ids: Sequence[str]) -> dict[str, int]:
+        """Each operation's newest event ``seq`` (``last_seq``), for those that exist."""
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(_col(_T.id), _col(_T.last_seq)).where(_col(_T.id).in_(list(operation_ids)))
+            )
+            return {op_id: int(seq) for op_id, seq in rows}
+
     async def events(self, operation_id: str, after_seq: int = 0, limit: int = 1000) -> list[OperationEvent]:
         async with self._session() as s:
             result = await s.execute(

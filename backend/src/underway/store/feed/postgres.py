@@ -13,7 +13,8 @@ commits, and each process's arrive in its commit order; two processes' notificat
 operation may cross, which readers tolerate: the relay reads the named events from the table
 (committed before they were named), and a subscriber that sees a ``seq`` gap re-reads the log. A
 process that dies between a commit and its notification leaves the others to their safety nets
-(dispatchers poll, workers check cancels at each heartbeat, streams catch up at the next event).
+(dispatchers poll, workers check cancels at each heartbeat; for streams, every heartbeat the
+listener compares the operations followed in its process with their logs, see ``find_lost``).
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ class PostgresListener:
     """Every other process's changes, as they commit; reconnects by itself.
 
     ``on_changes`` is awaited for each notification in turn (so events are relayed in order);
-    ``on_reconnect`` runs after a reconnection, when notifications may have been missed."""
+    ``on_reconnect`` runs after a reconnection, when notifications may have been missed;
+    ``find_lost`` every ``check_every_s``, for a notification that never came (its process died
+    between its commit and its notification)."""
 
     def __init__(
         self,
@@ -107,6 +110,8 @@ class PostgresListener:
         origin: str,
         on_changes: Callable[[list[Change]], Awaitable[None]],
         on_reconnect: Callable[[], Awaitable[None]],
+        find_lost: Callable[[], Awaitable[None]],
+        check_every_s: float,
     ) -> None:
         self._conninfo = (
             make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -114,22 +119,35 @@ class PostgresListener:
         self._origin = origin
         self._on_changes = on_changes
         self._on_reconnect = on_reconnect
+        self._find_lost = find_lost
+        self._check_every_s = check_every_s
         self._task: asyncio.Task[None] | None = None
+        self._checker: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="underway-feed-listener")
+        self._checker = asyncio.create_task(self._check(), name="underway-feed-lost-finder")
         # Streams opened right after start must not miss what commits next.
         waiter = asyncio.create_task(self._listening.wait())
         await asyncio.wait({waiter, self._task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._checker):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._checker = None
+
+    async def _check(self) -> None:
+        while True:
+            await asyncio.sleep(self._check_every_s)
+            try:
+                await self._find_lost()
+            except Exception:  # the database away for a moment: look again next time
+                log.warning("could not compare followed operations with their logs", exc_info=True)
 
     async def _relay(self, changes: list[Change]) -> None:
         try:
