@@ -70,6 +70,8 @@ async def test_web_messages_are_rate_limited_with_retry_after(world: ChatWorld) 
         limited = await c.post(f"/chat/sessions/{session['id']}/messages", json={"text": "/help"})
     assert codes[:12] == [200] * 12 and codes[12] == 429
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert limited.headers["RateLimit-Policy"] == '"chat";q=12;w=60'
+    assert limited.headers["RateLimit"] == f'"chat";r=0;t={limited.headers["Retry-After"]}'
     assert limited.json()["type"] == "urn:underway:problem:rate-limited"
 
 

@@ -3,15 +3,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import httpx
 import pytest
+import sqlalchemy as sa
 from pydantic import ValidationError
 
+import tests.support.gate  # noqa: F401  (registers test.gate)
 from tests.chat.conftest import WA_VERIFY, ChatWorld
+from tests.support.waiting import eventually
+from underway.chat.models import Channel
+from underway.chat.tables import ChatSessionRow
 from underway.operations.status import OperationStatus
 from underway.settings import Settings
 
 BEA = "15551230001"
+DAN = "15551230002"
 
 
 async def test_verification_challenge(world: ChatWorld) -> None:
@@ -81,6 +90,47 @@ async def test_forged_signatures_and_redeliveries_run_nothing(world: ChatWorld) 
     for _ in range(2):
         assert (await world.whatsapp_post(payload)).status_code == 200
     assert len(await world.operations_of(token)) == 1
+
+
+async def test_outside_the_24_hour_window_the_outcome_stays_in_history_until_the_user_writes(
+    world: ChatWorld, chat_settings: Settings, tmp_path: Path
+) -> None:
+    """Meta refuses free-form messages more than 24 hours after the user's last one: an operation
+    finishing then is recorded in the chat's history and not sent; the user's next message is
+    answered as usual."""
+    token = await world.token("dan")
+    assert "acts as dan" in await world.wa_say(DAN, f"/link {await world.link_code(token)}")
+    gate = tmp_path / "open"
+    started = await world.wa_say(DAN, f"/run test.gate path={gate}")
+    assert "test.gate" in started
+    (op,) = await world.operations_of(token)
+
+    # The user's last message was 25 hours ago, as far as the window is concerned.
+    engine = sa.create_engine(chat_settings.database_url)
+    with engine.begin() as db:
+        aged = db.execute(
+            sa.update(ChatSessionRow)
+            .where(ChatSessionRow.chat_id == DAN)  # type: ignore[arg-type]
+            .values(last_inbound_at=datetime.now(UTC) - timedelta(hours=25))
+        )
+        assert aged.rowcount == 1
+    engine.dispose()
+    sent = len(world.graph.texts(DAN))
+    gate.touch()
+    assert (
+        await world.server.state.runtime.service.wait(op.id, timeout=20)
+    ).status is OperationStatus.COMPLETED
+
+    sessions = world.server.state.chat.sessions
+    row = await sessions.for_chat(Channel.WHATSAPP, DAN)
+
+    async def outcome_in_history() -> str | None:
+        return next((m.text for m in await sessions.messages(row.id) if "completed" in m.text), None)
+
+    await eventually(outcome_in_history, "the outcome in the chat's history")
+    assert len(world.graph.texts(DAN)) == sent  # nothing sent outside the window
+
+    assert "/run" in await world.wa_say(DAN, "/help")  # writing again reopens it
 
 
 def test_whatsapp_refuses_to_start_without_its_app_secret() -> None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
 from tests.api.conftest import LiveServer, start_server
 from underway.settings import Settings
-
-T = TypeVar("T")
 
 
 def webhook_settings(settings_factory: Callable[..., Settings], **overrides: Any) -> Settings:
@@ -32,15 +28,3 @@ def webhook_settings(settings_factory: Callable[..., Settings], **overrides: Any
 async def server(settings_factory: Callable[..., Settings]) -> AsyncIterator[LiveServer]:
     async with start_server(webhook_settings(settings_factory)) as live:
         yield live
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], what: str, timeout: float = 20) -> T:
-    """Ask ``probe`` until it answers (not None), with a deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = await probe()
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.05)

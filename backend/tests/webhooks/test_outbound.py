@@ -13,7 +13,8 @@ from standardwebhooks import Webhook
 
 from tests.api.conftest import LiveServer, start_server
 from tests.support.receiver import Receiver, ThreadedReceiver, free_port, serving
-from tests.webhooks.conftest import eventually, webhook_settings
+from tests.support.waiting import eventually
+from tests.webhooks.conftest import webhook_settings
 from underway.auth.models import Role
 from underway.settings import Settings
 

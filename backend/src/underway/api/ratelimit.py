@@ -120,8 +120,7 @@ class RateLimiter:
         verdicts = [v for policy, key in checks if (v := await self.hit(policy, key)) is not None]
         if not verdicts:
             return
-        add_response_header(conn, "RateLimit-Policy", ", ".join(v.policy_header() for v in verdicts))
-        add_response_header(conn, "RateLimit", ", ".join(v.state_header() for v in verdicts))
+        _announce(conn, verdicts)
         blocked = [v for v in verdicts if not v.allowed]
         if blocked:
             if self._on_reject is not None:
@@ -129,6 +128,18 @@ class RateLimiter:
                     self._on_reject(v.policy)
             worst = max(blocked, key=lambda v: v.reset_s)
             raise RateLimited(worst.policy, retry_after=max(1, worst.reset_s))
+
+    def spent(self, conn: HTTPConnection, policy: str, retry_after: int) -> RateLimited:
+        """The 429 for a quota counted outside the request (the chat core counts its own messages),
+        with the same RateLimit headers as :meth:`enforce` gives."""
+        item = self._policies[policy]
+        _announce(conn, [Verdict(policy, False, item.amount, item.get_expiry(), 0, retry_after)])
+        return RateLimited(policy, retry_after)
+
+
+def _announce(conn: HTTPConnection, verdicts: list[Verdict]) -> None:
+    add_response_header(conn, "RateLimit-Policy", ", ".join(v.policy_header() for v in verdicts))
+    add_response_header(conn, "RateLimit", ", ".join(v.state_header() for v in verdicts))
 
 
 def client_ip(conn: HTTPConnection) -> str:

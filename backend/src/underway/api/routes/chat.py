@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from underway.api.problems import problem_responses
-from underway.api.ratelimit import RateLimited
 from underway.api.security import CurrentPrincipal, rate_limit
-from underway.api.state import ChatDep
+from underway.api.state import ChatDep, get_api_state
 from underway.chat.core import MAX_TEXT, ChatRateLimited
 from underway.chat.models import (
     Channel,
@@ -102,7 +101,11 @@ async def delete_session(session_id: SessionId, principal: CurrentPrincipal, cha
     responses=problem_responses(404, 422),
 )
 async def send(
-    session_id: SessionId, body: ChatMessageCreate, principal: CurrentPrincipal, chat: ChatDep
+    session_id: SessionId,
+    body: ChatMessageCreate,
+    principal: CurrentPrincipal,
+    chat: ChatDep,
+    request: Request,
 ) -> ChatExchange:
     """Stores your message and answers it: the response holds both, your message first. A reply that
     started an operation lists it in ``operation_ids``; follow it on its stream. Counted against
@@ -114,7 +117,7 @@ async def send(
             inbound, user=ChatUser(principal.user_id, principal.username), session=row
         )
     except ChatRateLimited as exc:
-        raise RateLimited("chat", exc.retry_after) from None
+        raise get_api_state(request).limiter.spent(request, "chat", exc.retry_after) from None
     return ChatExchange(messages=outcome.messages)
 
 
