@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, pool
@@ -17,6 +18,17 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' text: orjson, several times faster than the standard library on the hot path
+    (every operation row and settlement carries a few JSON values). Non-string keys become strings,
+    as with ``json.dumps``; NaN and infinities become ``null`` (they are not JSON)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+# Every engine reads and writes JSON columns the same way.
+_JSON = {"json_serializer": json_text, "json_deserializer": orjson.loads}
 
 
 def _normalise(url: str, *, use_async: bool) -> URL:
@@ -46,13 +58,17 @@ def create_engine(url: str) -> AsyncEngine:
         # Connections are kept, not closed past a small pool: opening one costs a thread, a file
         # open and the pragmas, far more than the short reads the API and the workers make.
         engine = create_async_engine(
-            async_url, connect_args={"timeout": 30}, pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW
+            async_url,
+            connect_args={"timeout": 30},
+            pool_size=_POOL_SIZE,
+            max_overflow=_POOL_OVERFLOW,
+            **_JSON,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
-        async_url, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_OVERFLOW, pool_pre_ping=True
+        async_url, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_OVERFLOW, pool_pre_ping=True, **_JSON
     )
 
 
@@ -68,11 +84,12 @@ def create_writer_engine(url: str) -> Engine:
             sync_url,
             poolclass=pool.SingletonThreadPool,
             connect_args={"timeout": 30, "check_same_thread": False},
+            **_JSON,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_sync_engine(sync_url, pool_size=1, max_overflow=0)
+    return create_sync_engine(sync_url, pool_size=1, max_overflow=0, **_JSON)
 
 
 READ_OPTION = "underway_read"

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 IDLE_S = 30.0
 _RECHECK_S = 0.5
+# Under load operations start and finish hundreds of times a second, and most of those changes make
+# no delivery: the feed's wake-ups are folded into at most one look per pause (a delivery waits at
+# most this much longer; explicit wake-ups, such as a test event, still look at once).
+FEED_PAUSE_S = 0.1
 CONCURRENCY = 16
 _WAKING = frozenset(EVENT_OF_STATUS)  # the statuses that make deliveries
 
@@ -53,6 +57,8 @@ class Deliverer:
         self._lease_s = 2 * timeout_s + 1
         self._disable_after_s = disable_after_s
         self._wake = asyncio.Event()
+        self._looked_at = 0.0  # loop time of the last look at what is due
+        self._feed_timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -62,8 +68,20 @@ class Deliverer:
 
     def on_changes(self, changes: Sequence[Change]) -> None:
         """Feed listener: an operation started or finished somewhere (an empty list: anything)."""
-        if not changes or any(c.status in _WAKING for c in changes):
+        if changes and not any(c.status in _WAKING for c in changes):
+            return
+        if self._feed_timer is not None:
+            return  # a look is already planned
+        loop = asyncio.get_running_loop()
+        at = self._looked_at + FEED_PAUSE_S
+        if at <= loop.time():
             self._wake.set()
+        else:
+            self._feed_timer = loop.call_at(at, self._feed_due)
+
+    def _feed_due(self) -> None:
+        self._feed_timer = None
+        self._wake.set()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="underway-webhooks")
@@ -71,6 +89,8 @@ class Deliverer:
     async def stop(self) -> None:
         """Stop claiming; attempts under way are abandoned (their leases run out, others retry)."""
         self._stopping = True
+        if self._feed_timer is not None:
+            self._feed_timer.cancel()
         tasks = [t for t in (self._task, *self._in_flight) if t is not None]
         for task in tasks:
             task.cancel()
@@ -80,8 +100,10 @@ class Deliverer:
         await self._sender.close()
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while not self._stopping:
             self._wake.clear()
+            self._looked_at = loop.time()
             try:
                 wait_s = await self._step()
             except Exception:

@@ -3,8 +3,9 @@
 A command's ``apply`` runs in the writer's thread on a synchronous connection. Expected refusals
 (a full queue, an idempotency conflict) are *returned* as :class:`Refused`, not raised: raising
 aborts the whole batch (it is then retried command by command), which a refusal must not cost the
-other submissions of the batch. ``solo`` commands get a transaction of their own (claims: they
-take slot locks before their other writes, which would break the batch's lock order).
+other submissions of the batch. ``solo`` commands get a transaction of their own on PostgreSQL
+(claims: they take slot locks before their other writes, which would break the batch's lock order);
+SQLite has no row locks (one writer holds the whole database), so there they share the batch.
 ``buffered`` commands only add to the transaction's deferred writes (progress events, new
 operations), so consecutive ones share statements; any other command first flushes them.
 """

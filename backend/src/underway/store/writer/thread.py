@@ -200,7 +200,7 @@ class StoreWriter:
     def _execute(self, jobs: list[_Job], committed: Committed) -> None:
         batch: list[_Job] = []
         for job in jobs:
-            if job.command.solo:
+            if job.command.solo and self._is_postgres:
                 self._transact(batch, committed)
                 self._transact([job], committed)
                 batch = []

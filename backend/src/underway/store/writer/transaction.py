@@ -26,10 +26,10 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, text,
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from underway.operations.models import Operation, OperationEvent
+from underway.operations.models import OperationEvent
 from underway.operations.status import OperationStatus
 from underway.progress.events import EventDraft, utcnow
-from underway.store.mapping import event_values, operation_of
+from underway.store.mapping import event_values
 from underway.store.records import OperationRecord
 from underway.store.tables import EventRow, OperationRow, UserSlotRow
 from underway.store.writer.numbering import Run, number_runs
@@ -100,8 +100,9 @@ class Change:
 class TransitionHook(Protocol):
     """Told of every status transition inside its transaction (the webhooks' outbox, for one)."""
 
-    def on_transition(self, conn: Connection, operation: Operation, event: OperationEvent) -> None:
-        """After the row update, before commit: statements on ``conn`` only (no I/O, no waiting)."""
+    def on_transition(self, conn: Connection, row: OperationRecord, event: OperationEvent) -> None:
+        """After the row update, before commit: statements on ``conn`` only (no I/O, no waiting).
+        ``row`` is the operation as updated (``operation_of(row)`` for its public view)."""
 
 
 @dataclass
@@ -204,10 +205,8 @@ class Tx:
     def transitioned(self, row: OperationRecord, event: OperationEvent) -> None:
         """A status transition's event (recorded) and the hooks that must see it in this transaction."""
         self.record(event)
-        if self.hooks:
-            operation = operation_of(row)
-            for hook in self.hooks:
-                hook.on_transition(self.conn, operation, event)
+        for hook in self.hooks:
+            hook.on_transition(self.conn, row, event)
 
     # -- admission -------------------------------------------------------------------------------
 
