@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 import psycopg
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,12 +32,15 @@ from underway.progress.events import EventDraft, utcnow
 from underway.store.mapping import event_values
 from underway.store.records import OperationRecord
 from underway.store.tables import EventRow, OperationRow, UserSlotRow
+from underway.store.writer.bulk_insert import BulkInsert
 from underway.store.writer.numbering import Run, number_runs
 
 OPERATIONS: Table = OperationRow.__table__  # type: ignore[attr-defined]
 EVENTS: Table = EventRow.__table__  # type: ignore[attr-defined]
 SLOTS: Table = UserSlotRow.__table__  # type: ignore[attr-defined]
 
+_EVENT_INSERT = BulkInsert(EVENTS)
+_OPERATION_INSERT = BulkInsert(OPERATIONS)
 _QUEUED = OperationStatus.QUEUED.value
 # Admission across processes: one PostgreSQL transaction at a time counts and inserts.
 _ADMISSION_LOCK_SQL = "SELECT pg_advisory_xact_lock(7305)"
@@ -272,7 +275,7 @@ class Tx:
         if self._pending:
             self._write_pending()
         if self._new_operations:
-            self.conn.execute(insert(OPERATIONS), self._new_operations)
+            _OPERATION_INSERT.execute(self.conn, self._new_operations)
             self._new_operations = []
 
     # -- commit ----------------------------------------------------------------------------------
@@ -287,10 +290,10 @@ class Tx:
         deltas = [{"b_owner": o, "b_delta": d} for o, d in sorted(self.slot_deltas.items()) if d]
         with self._pipelined():
             if self._new_operations:
-                self.conn.execute(insert(OPERATIONS), self._new_operations)
+                _OPERATION_INSERT.execute(self.conn, self._new_operations)
                 self._new_operations = []
             if self.events:
-                self.conn.execute(insert(EVENTS), [event_values(e) for e in self.events])
+                _EVENT_INSERT.execute(self.conn, [event_values(e) for e in self.events])
                 if not self.is_postgres:
                     # One writer holds the database, so the batch's event rows have consecutive
                     # rowids ending here (read before any other insert): the feed skips them when
