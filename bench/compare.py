@@ -35,6 +35,7 @@ from pathlib import Path
 
 import redis
 from api_bench import PASSWORD, token_for
+from machine import wait_for_quiet
 from servers import BENCH, Databases, create_user, free_port, process, underway_env
 from stats import Figure
 
@@ -317,6 +318,7 @@ def _rounds(contenders: dict[str, Measure], rounds: int, data_dir: Path) -> dict
         for i, (name, measure) in enumerate(contenders.items()):
             work = data_dir / f"round{r}-{i}"
             work.mkdir(parents=True)
+            wait_for_quiet()
             runs.setdefault(name, []).append(measure(work))
             print(f"  {name}: round {r + 1} done", file=sys.stderr)
     return runs

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import bench_workflows  # noqa: F401  (registers bench.job)
 import httpx
+from machine import busy_since, cpu_times
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -31,23 +32,6 @@ from underway.store.engine import create_engine
 JOB = {"workflow": "bench.job", "params": {}}
 OWNERS = 16  # submissions are spread over this many users (per-user limits stay in force)
 _POLL_S = 0.02
-
-
-def cpu_times() -> tuple[float, float] | None:
-    """Busy and total CPU time of the whole machine so far (Linux), to tell how busy it was."""
-    try:
-        fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + fields[4]  # idle + iowait
-    return sum(fields) - idle, sum(fields)
-
-
-def busy_since(before: tuple[float, float] | None) -> float | None:
-    after = cpu_times()
-    if before is None or after is None or after[1] == before[1]:
-        return None
-    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 async def _submit_all(n: int, concurrency: int, submit: Callable[[int], Awaitable[None]]) -> None:
