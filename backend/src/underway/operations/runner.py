@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,8 @@ class RunHandle:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     force: asyncio.Event = field(default_factory=asyncio.Event)
     ctx: WorkflowContext | None = None
+    # Called when ``stop`` or ``force`` is set (the supervisor's wake-up).
+    listeners: list[Callable[[], None]] = field(default_factory=list)
 
     def request_stop(self, reason: StopReason) -> None:
         if self.stop_reason is None:
@@ -54,11 +57,17 @@ class RunHandle:
         self.stop.set()
         if self.ctx is not None:
             self.ctx.request_stop()
+        self._tell()
 
     def force_stop(self, reason: StopReason) -> None:
         """Skip the grace period (a second Ctrl-C)."""
         self.request_stop(reason)
         self.force.set()
+        self._tell()
+
+    def _tell(self) -> None:
+        for listener in list(self.listeners):
+            listener()
 
 
 @dataclass(frozen=True)
@@ -144,20 +153,11 @@ class OperationRunner:
         return record
 
     async def _supervise(self, work: asyncio.Task[Any], handle: RunHandle, timeout_s: float) -> Outcome:
-        stop_wait = asyncio.create_task(handle.stop.wait())
         try:
-            done, _ = await asyncio.wait(
-                {work, stop_wait}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
-            )
-            if work not in done:
+            if not await _done_unless(work, handle, handle.stop, timeout_s):
                 if not handle.stop.is_set():
                     handle.request_stop("timeout")
-                force_wait = asyncio.create_task(handle.force.wait())
-                done, _ = await asyncio.wait(
-                    {work, force_wait}, timeout=self._grace, return_when=asyncio.FIRST_COMPLETED
-                )
-                force_wait.cancel()
-                if work not in done:
+                if not await _done_unless(work, handle, handle.force, self._grace):
                     work.cancel()
                     await asyncio.wait({work}, timeout=_UNWIND_S)
                     return self._stopped(handle, timeout_s, forced=True)
@@ -166,8 +166,6 @@ class OperationRunner:
             work.cancel()
             await asyncio.wait({work}, timeout=_UNWIND_S)
             raise
-        finally:
-            stop_wait.cancel()
         return self._outcome_of(work, handle, timeout_s)
 
     def _outcome_of(self, work: asyncio.Task[Any], handle: RunHandle, timeout_s: float) -> Outcome:
@@ -223,3 +221,34 @@ class OperationRunner:
         if settled is not None and tracker is not None and outcome.status is OperationStatus.COMPLETED:
             self._learned(row.workflow, tracker.stage_durations)
         return outcome.status if settled is not None else None
+
+
+async def _done_unless(
+    work: asyncio.Task[Any], handle: RunHandle, event: asyncio.Event, timeout_s: float
+) -> bool:
+    """Wait until ``work`` is done (True), or ``event`` is set or ``timeout_s`` has passed (False).
+
+    One future and one timer, woken by callbacks: this runs for every operation, and a helper task
+    per event plus ``asyncio.wait`` cost the event loop more than many a workflow."""
+    if not (work.done() or event.is_set()):
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+
+        def wake(*_: object) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        def on_handle() -> None:
+            if event.is_set():  # a stop request repeated (through the feed too) is not a force
+                wake()
+
+        work.add_done_callback(wake)
+        handle.listeners.append(on_handle)
+        timer = loop.call_later(timeout_s, wake)
+        try:
+            await woken
+        finally:
+            timer.cancel()
+            work.remove_done_callback(wake)
+            handle.listeners.remove(on_handle)
+    return work.done()
