@@ -8,6 +8,7 @@ operations submitted through it, which no other process will take either.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -26,7 +27,8 @@ from underway.queue.dispatcher import Dispatcher, LocalDispatcher
 from underway.queue.lease import WorkerIdentity, WorkerLease
 from underway.queue.registry import WorkerDirectory
 from underway.settings import Settings
-from underway.store.engine import create_engine, create_writer_engine, upgrade
+from underway.store.checkpointer import WalCheckpointer
+from underway.store.engine import create_engine, create_writer_engine, sqlite_path, upgrade
 from underway.store.feed.postgres import PostgresFeed, PostgresListener
 from underway.store.feed.sqlite import SqliteFeed
 from underway.store.operations_repo import OperationRepository
@@ -83,6 +85,7 @@ class Runtime:
         feed = PostgresFeed() if postgres else SqliteFeed()
         webhooks = Webhooks.build(settings, engine)
         writer = StoreWriter(create_writer_engine(url), feed, hooks=[webhooks.outbox])
+        checkpointer = WalCheckpointer(sqlite_path(url))
         repo = OperationRepository(engine, writer)
         broker = EventBroker()
         relay = FeedRelay(repo, broker)
@@ -146,6 +149,7 @@ class Runtime:
             else None
         )
         writer.start(relay.committed)
+        checkpointer.start()
         try:
             if listener is not None:
                 await listener.start()
@@ -162,6 +166,7 @@ class Runtime:
             if listener is not None:
                 await listener.stop()
             await writer.stop()
+            await asyncio.to_thread(checkpointer.stop)
             await engine.dispose()
             shutdown_process_pool()
 

@@ -95,6 +95,14 @@ def create_writer_engine(url: str) -> Engine:
 READ_OPTION = "underway_read"
 
 
+def sqlite_path(url: str) -> str | None:
+    """The database file of a SQLite URL (None: another database, or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return parsed.database
+
+
 def _sqlite_begin_immediate(conn: Any) -> None:
     # The writer's transactions write; only its feed poll (store/feed/sqlite.py) reads.
     conn.exec_driver_sql("BEGIN" if conn.info.get(READ_OPTION) else "BEGIN IMMEDIATE")
@@ -106,6 +114,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # No checkpoint inside a commit (it would stall the store writer, or a request, for a copy and
+    # an fsync): the runtime's thread does them (store/checkpointer.py), and the last connection to
+    # close a database checkpoints what is left.
+    cur.execute("PRAGMA wal_autocheckpoint=0")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
     # Take over BEGIN from the driver so write transactions can ask for BEGIN IMMEDIATE (below).
