@@ -175,10 +175,10 @@ async def _watch(base: str, operations: int, watchers: int) -> Watched:
     watched = Watched()
     ws_base = base.replace("http", "ws", 1)
     opened = 0
-    all_open = asyncio.Event()
+    all_open_at: float | None = None  # events stamped before it may be catch-up reads of a log
 
     async def watch(op_id: str) -> None:
-        nonlocal opened
+        nonlocal opened, all_open_at
         async with websockets.connect(f"{ws_base}/api/v1/operations/{op_id}/stream", max_size=2**22) as ws:
             await ws.send(json.dumps({"type": "auth", "token": token}))
             async for raw in ws:
@@ -187,14 +187,16 @@ async def _watch(base: str, operations: int, watchers: int) -> Watched:
                 if message.get("type") == "snapshot":
                     opened += 1
                     if opened == streams:
-                        all_open.set()
+                        all_open_at = now
                 if message.get("type") != "event":
                     continue
                 event = message["event"]
+                stamped = datetime.fromisoformat(event["ts"]).timestamp()
                 if event["status"] in TERMINAL:
                     watched.finished += 1
-                elif all_open.is_set() and event["type"] in LIVE_TYPES:
-                    watched.latencies.append((now - datetime.fromisoformat(event["ts"]).timestamp()) * 1000)
+                elif all_open_at is not None and stamped >= all_open_at and event["type"] in LIVE_TYPES:
+                    # Emitted once every stream was open: a live event, not one read back on connecting.
+                    watched.latencies.append((now - stamped) * 1000)
 
     await asyncio.gather(*(watch(op_id) for op_id in ids for _ in range(watchers)))
     return watched
