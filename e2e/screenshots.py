@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages.app import LoginPage, sign_in
+from pages.app import LoginPage, go_to, sign_in
+from pages.assistant import AssistantPage
 from pages.charts import ActivityCharts
 from pages.operation import OperationPage
 from support import webapp
@@ -58,6 +59,13 @@ def _scene(server: UnderwayServer, user: Account) -> tuple[str, str]:
         api.submit("data_validation", {"csv_text": csv_text, "rules": rules})
         cancelled = api.submit("demo.sleep", {"steps": 400, "step_s": 0.5})
         api.http.post(f"/operations/{cancelled['id']}/cancel").raise_for_status()
+        trigger = {
+            "name": "New CRM order",
+            "workflow": "demo.sleep",
+            "fixed_params": {"step_s": 0.2},
+            "params_mapping": {"steps": "/order/items"},
+        }
+        api.http.post("/triggers", json=trigger).raise_for_status()
         running = api.submit("demo.sleep", {"steps": 2400, "step_s": 0.5})
     return report["id"], running["id"]
 
@@ -95,6 +103,18 @@ def _shots(page: Page, user: Account, report_id: str, running_id: str, suffix: s
     page.goto("/settings")
     expect(page.get_by_role("heading", name="Settings", level=1)).to_be_visible()
     shot("settings")
+    go_to(page, "Integrations")
+    expect(page.get_by_text("New CRM order")).to_be_visible()
+    shot("integrations")
+    go_to(page, "Assistant")
+    chat = AssistantPage(page)
+    chat.send("/help")
+    expect(chat.conversation).to_contain_text("/run WORKFLOW key=value")
+    chat.send("/run demo.sleep steps=600 step_s=0.5")
+    card = chat.operation_card("demo.sleep")
+    # Queued behind the user's long run (their running limit) or running: either is a live card.
+    expect(chat.status(card, "queued").or_(chat.status(card, "running"))).to_be_visible()
+    shot("assistant")
 
 
 _SHAPES_SETTLED = """() => new Promise((resolve) => {
