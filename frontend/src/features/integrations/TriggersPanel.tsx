@@ -163,10 +163,12 @@ export function TriggersPanel({
             />
             <Select
               label="Workflow"
+              placeholder="Choose a workflow"
               data={(workflows.data ?? []).map((w) => ({ value: w.name, label: w.title }))}
               value={workflow}
               onChange={setWorkflow}
               error={errors.workflow}
+              required
               w={240}
             />
             <Select
