@@ -2,7 +2,7 @@
 
 It runs in every ``underway serve`` and ``underway worker`` process (not in ``underway run``).
 It wakes when an operation of any process starts or finishes (the change feed: NOTIFY on
-PostgreSQL, ``data_version`` on SQLite), when this process queues a delivery (test, resend,
+PostgreSQL, ``data_version`` on SQLite; at most once per ``FEED_PAUSE_S``), when this process queues a delivery (test, resend,
 replay), and otherwise when the next retry or lease is due, at least every ``IDLE_S``.
 Deliveries are at least once: a process that dies mid-attempt leaves a lease that runs out, and
 another process sends the same delivery again, with the same ``webhook-id``.

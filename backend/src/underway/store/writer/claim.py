@@ -1,6 +1,6 @@
 """Claiming queued operations: up to N per statement, per-user limits exact across processes.
 
-One transaction of its own:
+A transaction of its own on PostgreSQL (on SQLite, one writer, it shares the batch's):
 
 1. read the head of the queue this worker may run (its workflows; open or reserved for it; owners
    not already at their limit), highest priority first, FIFO within a priority. On PostgreSQL the
