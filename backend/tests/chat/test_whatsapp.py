@@ -104,6 +104,8 @@ async def test_outside_the_24_hour_window_the_outcome_stays_in_history_until_the
     started = await world.wa_say(DAN, f"/run test.gate path={gate}")
     assert "test.gate" in started
     (op,) = await world.operations_of(token)
+    # Its one stage's milestone goes out while the window is open; only then is the window closed.
+    await world.graph.until(lambda _c: any(": stage 1/1" in t for t in world.graph.texts(DAN)))
 
     # The user's last message was 25 hours ago, as far as the window is concerned.
     engine = sa.create_engine(chat_settings.database_url)
